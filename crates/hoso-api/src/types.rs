@@ -1,0 +1,331 @@
+//! Every type that crosses a process boundary (Tauri IPC, CLI JSON output).
+//!
+//! Each derives `Serialize`/`Deserialize` (camelCase fields) and `TS`; their TypeScript twins are
+//! generated into `ui/src/lib/bindings.ts` by [`typescript_bindings`], and a test fails when the
+//! committed file is stale.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use crate::error::{ApiError, ErrorCode};
+
+/// Versions and where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub db_path: String,
+    pub catalogue_version: String,
+    pub schema_version: u32,
+}
+
+/// What the app found at start: either ready (`info`) or an error to show instead of the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Startup {
+    pub data_dir: String,
+    pub db_path: String,
+    pub info: Option<AppInfo>,
+    pub error: Option<ApiError>,
+}
+
+/// Executing level of a procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Xa,
+    Tinh,
+}
+
+/// Whether a procedure is fully online ("toàn trình") or partly ("một phần").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OnlineLevel {
+    ToanTrinh,
+    MotPhan,
+}
+
+/// A procedure as the picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcedureSummary {
+    pub code: String,
+    pub name: String,
+    pub field: String,
+    pub level: Level,
+    pub agency: String,
+    pub online: OnlineLevel,
+    pub time_limit: String,
+    pub fee: String,
+    pub required_components: u32,
+}
+
+/// Original or copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CopyKind {
+    Original,
+    Copy,
+}
+
+/// A document the dossier needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentSpec {
+    pub code: String,
+    pub name: String,
+    pub copy: CopyKind,
+    pub count: u32,
+    pub template: Option<String>,
+    pub required: bool,
+}
+
+/// What a field holds; decides the input widget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    FullName,
+    Cccd,
+    Date,
+    Sex,
+    Phone,
+    Email,
+    Address,
+    Select,
+    Number,
+}
+
+/// One form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSpec {
+    pub key: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub hint: Option<String>,
+    pub options: Vec<String>,
+    #[ts(type = "number | null")]
+    pub min: Option<i64>,
+    #[ts(type = "number | null")]
+    pub max: Option<i64>,
+}
+
+/// A titled group of fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionSpec {
+    pub title: String,
+    pub fields: Vec<FieldSpec>,
+}
+
+/// Everything about a procedure the editor needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcedureDetail {
+    pub summary: ProcedureSummary,
+    pub result: String,
+    pub legal_basis: Vec<String>,
+    pub components: Vec<ComponentSpec>,
+    pub sections: Vec<SectionSpec>,
+}
+
+/// Why a field's value is not acceptable; front ends word it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueCode {
+    Required,
+    TooLong,
+    NameChars,
+    DateFormat,
+    DateInvalid,
+    DateFuture,
+    CccdFormat,
+    CccdProvince,
+    CccdCentury,
+    CccdYear,
+    CccdSex,
+    PhoneFormat,
+    PhonePrefix,
+    EmailFormat,
+    NotAnOption,
+    NumberFormat,
+    NumberRange,
+}
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldIssue {
+    pub key: String,
+    pub code: IssueCode,
+}
+
+/// Where a dossier is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DossierState {
+    Draft,
+    Queued,
+    Uploading,
+    Received,
+    Processing,
+    SupplementRequested,
+    ResultReady,
+    Rejected,
+}
+
+/// A file attached to a component.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub position: u32,
+    pub sha256: String,
+    pub media_type: String,
+    #[ts(type = "number")]
+    pub byte_size: i64,
+    pub original_name: String,
+    #[ts(type = "number")]
+    pub added_at: i64,
+}
+
+/// One line of the components checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentStatus {
+    pub code: String,
+    pub pages: Vec<PageInfo>,
+    /// Required and without any page yet.
+    pub missing: bool,
+}
+
+/// A dossier opened in the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Dossier {
+    pub id: String,
+    pub procedure_code: String,
+    /// `None` when the catalogue no longer has the procedure; the values are still shown.
+    pub procedure: Option<ProcedureDetail>,
+    pub state: DossierState,
+    pub title: String,
+    pub values: BTreeMap<String, String>,
+    pub issues: Vec<FieldIssue>,
+    pub components: Vec<ComponentStatus>,
+    /// Fields to fix plus required documents still to add.
+    pub missing: u32,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+    #[ts(type = "number | null")]
+    pub deleted_at: Option<i64>,
+}
+
+/// A field to set; an empty value clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    pub key: String,
+    pub value: String,
+}
+
+/// The result of saving fields: the new validation state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveOutcome {
+    pub title: String,
+    pub issues: Vec<FieldIssue>,
+    pub missing: u32,
+    #[ts(type = "number")]
+    pub saved_at: i64,
+}
+
+/// One line of the dossier list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DossierListItem {
+    pub id: String,
+    pub procedure_code: String,
+    /// Empty when the catalogue no longer has the procedure.
+    pub procedure_name: String,
+    pub state: DossierState,
+    pub title: String,
+    pub missing: u32,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+    #[ts(type = "number | null")]
+    pub deleted_at: Option<i64>,
+}
+
+/// Which dossiers to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListQuery {
+    /// Words to look for, with or without diacritics.
+    pub query: String,
+    /// The trash instead of the live dossiers.
+    pub trash: bool,
+    /// At most this many (default 50, at most 500).
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// A page of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DossierList {
+    pub items: Vec<DossierListItem>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// The TypeScript declarations of every transport type, as committed in `ui/src/lib/bindings.ts`.
+pub fn typescript_bindings() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let decls = [
+        AppInfo::decl(&cfg),
+        Startup::decl(&cfg),
+        ApiError::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        Level::decl(&cfg),
+        OnlineLevel::decl(&cfg),
+        ProcedureSummary::decl(&cfg),
+        CopyKind::decl(&cfg),
+        ComponentSpec::decl(&cfg),
+        FieldKind::decl(&cfg),
+        FieldSpec::decl(&cfg),
+        SectionSpec::decl(&cfg),
+        ProcedureDetail::decl(&cfg),
+        IssueCode::decl(&cfg),
+        FieldIssue::decl(&cfg),
+        DossierState::decl(&cfg),
+        PageInfo::decl(&cfg),
+        ComponentStatus::decl(&cfg),
+        Dossier::decl(&cfg),
+        FieldChange::decl(&cfg),
+        SaveOutcome::decl(&cfg),
+        DossierListItem::decl(&cfg),
+        ListQuery::decl(&cfg),
+        DossierList::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from crates/hoso-api/src/types.rs by `make bindings`. Do not edit.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,38 @@
+//! Integration tests of the façade against a real store in a temporary directory.
+
+mod bindings;
+mod catalogue;
+mod dossiers;
+mod startup;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use hoso_api::{Clock, Hoso};
+
+/// 2026-11-22 09:00 in Hanoi.
+pub const NOW: i64 = 1_795_312_800_000;
+
+/// A clock that advances one second each time it is read.
+#[derive(Debug)]
+pub struct SteppingClock(AtomicI64);
+
+impl SteppingClock {
+    pub fn at(ms: i64) -> Arc<Self> {
+        Arc::new(Self(AtomicI64::new(ms)))
+    }
+}
+
+impl Clock for SteppingClock {
+    fn now_ms(&self) -> i64 {
+        self.0.fetch_add(1000, Ordering::SeqCst)
+    }
+}
+
+pub fn open(dir: &std::path::Path) -> Hoso {
+    Hoso::open(dir, SteppingClock::at(NOW)).expect("open")
+}
+
+pub fn change(key: &str, value: &str) -> hoso_api::types::FieldChange {
+    hoso_api::types::FieldChange { key: key.to_owned(), value: value.to_owned() }
+}

@@ -1,0 +1,322 @@
+//! `hoso-bench`: the figures HoSo promises, measured on purpose (never in tests).
+//!
+//! Store, at N dossiers (default 10,000): opening the store plus the first page of the list,
+//! list search, and autosave of one field, as p50/p99 over many runs. With `--app`, the desktop
+//! app's start to first paint under Xvfb and its idle memory (RSS and PSS of the app and its
+//! WebKit processes).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use hoso_api::types::{FieldChange, ListQuery};
+use hoso_api::{Hoso, SystemClock};
+
+#[derive(Parser, Debug)]
+#[command(about = "HoSo benchmark: store speed at scale, app start-up and memory")]
+struct Args {
+    /// Dossiers in the benchmark store.
+    #[arg(long, default_value_t = 10_000)]
+    dossiers: usize,
+    /// Autosaves to time.
+    #[arg(long, default_value_t = 1_000)]
+    saves: usize,
+    /// The desktop app binary; without it the app figures are skipped.
+    #[arg(long)]
+    app: Option<PathBuf>,
+    /// App launches to time.
+    #[arg(long, default_value_t = 7)]
+    launches: usize,
+    /// Keep the benchmark store here instead of a temporary directory.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+const SURNAMES: [&str; 12] =
+    ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Lò", "Vàng", "Hà"];
+const MIDDLE: [&str; 8] = ["Văn", "Thị", "Hữu", "Ngọc", "Minh", "Thu", "Đức", "A"];
+const GIVEN: [&str; 12] =
+    ["An", "Bình", "Chi", "Dũng", "Hoa", "Lan", "Mai", "Nam", "Páo", "Sử", "Tùng", "Yến"];
+const PROCEDURES: [&str; 6] =
+    ["1.001193", "1.004873", "2.000815", "1.000894", "1.007073", "1.004194"];
+
+/// A small deterministic generator (xorshift), so every run builds the same store.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[usize::try_from(self.next() % from.len() as u64).unwrap_or(0)]
+    }
+}
+
+fn change(key: &str, value: String) -> FieldChange {
+    FieldChange { key: key.to_owned(), value }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+/// Times `f` `runs` times; returns (p50, p99) in milliseconds.
+fn time_ms(runs: usize, mut f: impl FnMut(usize) -> Result<()>) -> Result<(f64, f64)> {
+    let mut samples = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let start = Instant::now();
+        f(i)?;
+        samples.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok((percentile(&samples, 50.0), percentile(&samples, 99.0)))
+}
+
+fn report(name: &str, (p50, p99): (f64, f64), target: &str) {
+    println!("{name:<44} p50 {p50:>8.2} ms   p99 {p99:>8.2} ms   target {target}");
+}
+
+fn fill(dir: &Path, n: usize) -> Result<Vec<String>> {
+    let hoso = Hoso::open(dir, Arc::new(SystemClock)).map_err(anyhow::Error::msg)?;
+    let existing = hoso
+        .list_dossiers(&ListQuery { limit: Some(1), ..Default::default() })
+        .map_err(anyhow::Error::msg)?
+        .total;
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut ids = Vec::with_capacity(n);
+    let start = Instant::now();
+    for i in 0..n {
+        let name = format!("{} {} {}", rng.pick(&SURNAMES), rng.pick(&MIDDLE), rng.pick(&GIVEN));
+        let year = 1950 + rng.next() % 70;
+        let fields = vec![
+            change("applicant.full_name", name),
+            change("applicant.cccd", format!("0011{:02}{:06}", year % 100, rng.next() % 1_000_000)),
+            change(
+                "applicant.dob",
+                format!("{:02}/{:02}/{year}", 1 + rng.next() % 28, 1 + rng.next() % 12),
+            ),
+            change("applicant.phone", format!("09{:08}", rng.next() % 100_000_000)),
+            change("applicant.address", format!("Thôn {}, xã Tả Van, tỉnh Lào Cai", 1 + i % 9)),
+        ];
+        if i64::try_from(i).unwrap_or(0) < existing {
+            continue;
+        }
+        let d = hoso
+            .create_dossier(PROCEDURES[i % PROCEDURES.len()], &fields)
+            .map_err(anyhow::Error::msg)?;
+        ids.push(d.id);
+    }
+    if !ids.is_empty() {
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "filled {} dossiers in {secs:.1} s ({:.2} ms each)",
+            ids.len(),
+            secs * 1000.0 / ids.len() as f64
+        );
+    }
+    let all = hoso
+        .list_dossiers(&ListQuery { limit: Some(500), ..Default::default() })
+        .map_err(anyhow::Error::msg)?;
+    Ok(all.items.into_iter().map(|d| d.id).collect())
+}
+
+fn store_figures(args: &Args, dir: &Path) -> Result<()> {
+    let ids = fill(dir, args.dossiers)?;
+    let size = std::fs::metadata(dir.join(hoso_api::DB_FILE)).map(|m| m.len()).unwrap_or(0);
+    println!("store: {} dossiers, database {:.1} MiB", args.dossiers, size as f64 / 1048576.0);
+
+    let open_list = time_ms(20, |_| {
+        let hoso = Hoso::open(dir, Arc::new(SystemClock)).map_err(anyhow::Error::msg)?;
+        let page = hoso.list_dossiers(&ListQuery::default()).map_err(anyhow::Error::msg)?;
+        anyhow::ensure!(page.items.len() == 50, "first page has {} rows", page.items.len());
+        Ok(())
+    })?;
+    report("open store + first list page (50)", open_list, "≤ 30 ms (list)");
+
+    let hoso = Hoso::open(dir, Arc::new(SystemClock)).map_err(anyhow::Error::msg)?;
+    let list = time_ms(100, |_| {
+        hoso.list_dossiers(&ListQuery::default()).map_err(anyhow::Error::msg)?;
+        Ok(())
+    })?;
+    report("first list page (50 of all)", list, "≤ 30 ms");
+    for q in ["nguyen van", "hoa", "khai sinh", "0912", "zzz khong co"] {
+        let mut hits = 0;
+        let t = time_ms(50, |_| {
+            hits = hoso
+                .list_dossiers(&ListQuery { query: q.to_owned(), ..Default::default() })
+                .map_err(anyhow::Error::msg)?
+                .total;
+            Ok(())
+        })?;
+        report(&format!("search {q:?} ({hits} hits)"), t, "≤ 30 ms");
+    }
+
+    let mut rng = Rng(7);
+    let saves = time_ms(args.saves, |i| {
+        let id = &ids[usize::try_from(rng.next() % ids.len() as u64).unwrap_or(0)];
+        let value = format!("Thôn {i}, xã Tả Van, tỉnh Lào Cai");
+        hoso.save_fields(id, &[change("applicant.address", value)]).map_err(anyhow::Error::msg)?;
+        Ok(())
+    })?;
+    report("autosave one field (durable commit)", saves, "p99 ≤ 5 ms");
+    Ok(())
+}
+
+/// Children of `pid`, recursively, from /proc.
+fn process_tree(pid: u32) -> Vec<u32> {
+    let mut parents: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Some(p) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { continue };
+            // The parent pid is the second field after the command name in parentheses.
+            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
+            if let Some(ppid) = rest.split_whitespace().nth(1).and_then(|s| s.parse().ok()) {
+                parents.entry(ppid).or_default().push(p);
+            }
+        }
+    }
+    let mut out = vec![pid];
+    let mut i = 0;
+    while i < out.len() {
+        if let Some(kids) = parents.get(&out[i]) {
+            out.extend(kids);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// (RSS, PSS) in KiB summed over the tree.
+fn memory_kib(pids: &[u32]) -> (u64, u64) {
+    let field = |text: &str, name: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    pids.iter().fold((0, 0), |(rss, pss), p| {
+        let s = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
+        (rss + field(&s, "Rss:"), pss + field(&s, "Pss:"))
+    })
+}
+
+struct Xvfb(Child, String);
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_xvfb() -> Result<Xvfb> {
+    let display = format!(":{}", 500 + std::process::id() % 300);
+    let child = Command::new("Xvfb")
+        .args([&display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting Xvfb (install the xvfb package)")?;
+    std::thread::sleep(Duration::from_millis(800));
+    Ok(Xvfb(child, display))
+}
+
+fn kill_tree(pids: &[u32]) {
+    for p in pids.iter().rev() {
+        let _ = Command::new("kill").args(["-9", &p.to_string()]).status();
+    }
+}
+
+fn app_figures(app: &Path, dir: &Path, launches: usize) -> Result<()> {
+    let xvfb = start_xvfb()?;
+    let mut starts = Vec::new();
+    let mut mems = Vec::new();
+    for run in 0..launches {
+        let mut child = Command::new(app)
+            .env("DISPLAY", &xvfb.1)
+            .env("HOSO_DATA_DIR", dir)
+            .env("HOSO_REPORT_READY", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", app.display()))?;
+        let started = Instant::now();
+        let stdout = child.stdout.take().context("stdout")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.trim() == "HOSO_READY" {
+                    let _ = tx.send(());
+                    break;
+                }
+            }
+        });
+        let ready = rx.recv_timeout(Duration::from_secs(60));
+        let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+        if ready.is_err() {
+            kill_tree(&process_tree(child.id()));
+            let _ = child.wait();
+            bail!("run {run}: the app did not report its first paint within 60 s");
+        }
+        starts.push(elapsed);
+        if run == 0 {
+            // Idle: the first screen is up and nothing happens for a few seconds.
+            std::thread::sleep(Duration::from_secs(5));
+            let tree = process_tree(child.id());
+            mems.push((tree.len(), memory_kib(&tree)));
+        }
+        kill_tree(&process_tree(child.id()));
+        let _ = child.wait();
+    }
+    let first = starts[0];
+    let mut warm: Vec<f64> = starts[1..].to_vec();
+    warm.sort_by(f64::total_cmp);
+    println!(
+        "app start to first paint (first launch)        {first:>8.0} ms              target ≤ 1500 ms"
+    );
+    if !warm.is_empty() {
+        println!(
+            "app start to first paint (next {} launches)     p50 {:>6.0} ms   max {:>6.0} ms   target ≤ 1500 ms",
+            warm.len(),
+            percentile(&warm, 50.0),
+            warm[warm.len() - 1]
+        );
+    }
+    for (procs, (rss, pss)) in mems {
+        println!(
+            "idle memory, {procs} processes: RSS {:.0} MiB, PSS {:.0} MiB     target ≤ 250 MB RSS",
+            rss as f64 / 1024.0,
+            pss as f64 / 1024.0
+        );
+    }
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let tmp = tempfile::tempdir()?;
+    let dir = args.data_dir.clone().unwrap_or_else(|| tmp.path().to_owned());
+    store_figures(&args, &dir)?;
+    if let Some(app) = &args.app {
+        app_figures(app, &dir, args.launches.max(1))?;
+    }
+    Ok(())
+}

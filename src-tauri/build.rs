@@ -1,0 +1,23 @@
+// Generates the Tauri context and one permission per app command, so the capability file can
+// grant exactly the commands the UI uses.
+
+fn main() {
+    let commands = &[
+        "startup",
+        "procedures",
+        "create_dossier",
+        "open_dossier",
+        "save_fields",
+        "list_dossiers",
+        "duplicate_dossier",
+        "trash_dossier",
+        "restore_dossier",
+        "purge_dossier",
+        "app_ready",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));
+}

@@ -1,0 +1,141 @@
+// Starts what an end-to-end test needs and stops it afterwards: an X server (Xvfb), tauri-driver
+// (which starts WebKitWebDriver, which starts the real HoSo binary), and a WebDriver session.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { remote } from 'webdriverio';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '../..');
+export const artifacts = path.join(root, 'target', 'e2e');
+mkdirSync(artifacts, { recursive: true });
+
+export const appBinary =
+  process.env.HOSO_APP_BINARY ?? path.join(root, 'target', 'debug', 'hoso-desktop');
+const tauriDriver = process.env.TAURI_DRIVER ?? 'tauri-driver';
+
+async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the WebDriver server on `port` says it is ready (bounded). */
+async function waitForDriver(port, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok && (await res.json()).value?.ready) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error(`the WebDriver server on port ${port} was not ready within ${ms} ms`);
+}
+
+export function tempDataDir(prefix = 'hoso-e2e-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** One X display for the whole test file. */
+export async function startDisplay() {
+  const display = `:${100 + (process.pid % 400)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1366x768x24', '-nolisten', 'tcp'], {
+    stdio: 'ignore',
+  });
+  await sleep(700);
+  if (xvfb.exitCode !== null) throw new Error(`Xvfb ${display} exited with ${xvfb.exitCode}`);
+  return { display, stop: () => xvfb.kill('SIGTERM') };
+}
+
+/**
+ * Starts tauri-driver with the app's data directory in its environment (the app inherits it)
+ * and opens a WebDriver session, which launches HoSo. `close()` ends the session (the app
+ * exits) and the driver.
+ */
+export async function launchApp({ display, dataDir, env = {} }) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn(tauriDriver, ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, DISPLAY: display, HOSO_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let driverLog = '';
+  driver.stderr.on('data', (d) => (driverLog += d));
+  let browser;
+  try {
+    await waitForDriver(port);
+    await waitForDriver(nativePort);
+    // A session can fail to start while WebKitWebDriver settles; try a bounded few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        browser = await remote({
+          hostname: '127.0.0.1',
+          port,
+          logLevel: 'error',
+          connectionRetryCount: 0,
+          capabilities: {
+            'tauri:options': { application: appBinary },
+            'wdio:enforceWebDriverClassic': true,
+          },
+        });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await sleep(1000);
+      }
+    }
+  } catch (e) {
+    driver.kill('SIGTERM');
+    throw new Error(`could not start a session: ${e.message}\n${driverLog}`);
+  }
+  return {
+    browser,
+    async close() {
+      try {
+        await browser.deleteSession();
+      } finally {
+        driver.kill('SIGTERM');
+        await Promise.race([once(driver, 'exit'), sleep(5000)]);
+      }
+    },
+  };
+}
+
+/** Waits two animation frames so a screenshot shows the current state, then saves it. */
+export async function screenshot(browser, name) {
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  const file = path.join(artifacts, `${name}.png`);
+  await browser.saveScreenshot(file);
+  return file;
+}
+
+const axeSource = readFileSync(path.join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core in the real window; returns serious and critical violations. */
+export async function axeViolations(browser, name) {
+  await browser.execute(axeSource);
+  const violations = await browser.executeAsync((done) => {
+    // eslint-disable-next-line no-undef
+    axe
+      .run(document, { resultTypes: ['violations'] })
+      .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }))))
+      .catch((e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));
+  });
+  writeFileSync(path.join(artifacts, `axe-${name}.json`), JSON.stringify(violations, null, 2));
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

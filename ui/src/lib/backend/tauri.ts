@@ -1,0 +1,43 @@
+// The Tauri implementation of Backend: the only module that imports @tauri-apps/api.
+
+import { invoke } from '@tauri-apps/api/core';
+import { getCurrentWindow } from '@tauri-apps/api/window';
+
+import type { Backend } from './backend';
+import { toApiError } from './backend';
+
+/** How long closing waits for pending saves before closing anyway. */
+const CLOSE_FLUSH_LIMIT_MS = 3000;
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+export const tauriBackend: Backend = {
+  startup: () => call('startup'),
+  procedures: (query) => call('procedures', { query }),
+  createDossier: (procedureCode, fields) => call('create_dossier', { procedureCode, fields }),
+  openDossier: (id) => call('open_dossier', { id }),
+  saveFields: (id, changes) => call('save_fields', { id, changes }),
+  listDossiers: (query) => call('list_dossiers', { query }),
+  duplicateDossier: (id) => call('duplicate_dossier', { id }),
+  trashDossier: (id) => call('trash_dossier', { id }),
+  restoreDossier: (id) => call('restore_dossier', { id }),
+  purgeDossier: (id) => call('purge_dossier', { id }),
+  onCloseRequested(beforeClose) {
+    void getCurrentWindow().onCloseRequested(async () => {
+      // Returning without preventDefault lets the window close once pending saves are done.
+      await Promise.race([
+        beforeClose().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_FLUSH_LIMIT_MS)),
+      ]);
+    });
+  },
+  appReady() {
+    void invoke('app_ready').catch(() => undefined);
+  },
+};

@@ -1,0 +1,86 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { setLocale } from '../lib/i18n/index.svelte';
+import { FakeBackend } from '../test/fake-backend';
+import App from '../App.svelte';
+import DossierEditor from './DossierEditor.svelte';
+import Home from './Home.svelte';
+
+afterEach(() => {
+  cleanup();
+  setLocale('vi');
+});
+
+describe('Home', () => {
+  it('lists drafts with their badge and shows names as text, never as markup', async () => {
+    const backend = new FakeBackend();
+    backend.dossiers.set('a', backend.makeDossier('a', { 'applicant.full_name': '<img src=x onerror=alert(1)>' }));
+    render(Home, { backend, onNew: () => {}, onOpen: () => {} });
+    expect(await screen.findByText('<img src=x onerror=alert(1)>')).toBeTruthy();
+    expect(document.querySelector('img')).toBeNull();
+    expect(screen.getByText('Còn thiếu 4 mục')).toBeTruthy();
+    expect(screen.getByRole('button', { name: /Tạo hồ sơ mới/ })).toBeTruthy();
+  });
+
+  it('searches as the user types', async () => {
+    const backend = new FakeBackend();
+    render(Home, { backend, onNew: () => {}, onOpen: () => {} });
+    const box = screen.getByLabelText('Tìm hồ sơ');
+    await fireEvent.input(box, { target: { value: 'nguyen van' } });
+    await waitFor(() =>
+      expect(backend.calls.some((c) => c.cmd === 'listDossiers' && (c.args as { query: string }).query === 'nguyen van')).toBe(true),
+    );
+  });
+});
+
+describe('DossierEditor', () => {
+  it('shows the checklist and a Vietnamese issue next to the field after a save', async () => {
+    const backend = new FakeBackend();
+    backend.dossiers.set('d1', backend.makeDossier('d1'));
+    backend.saveAnswer = async () => ({
+      title: '',
+      issues: [{ key: 'applicant.phone', code: 'phone_prefix' }],
+      missing: 3,
+      savedAt: 0,
+    });
+    render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Đăng ký khai sinh' })).toBeTruthy();
+    expect(screen.getByText('Tờ khai')).toBeTruthy();
+    // An empty required field is not nagged about before the user touches it.
+    expect(screen.queryByText('Chưa điền mục này.')).toBeNull();
+    const phone = screen.getByLabelText(/Số điện thoại/);
+    await fireEvent.input(phone, { target: { value: '0212345678' } });
+    expect(await screen.findByText('Số di động phải bắt đầu bằng 03, 05, 07, 08 hoặc 09.', {}, { timeout: 2000 })).toBeTruthy();
+    expect(phone.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Còn thiếu 3 mục')).toBeTruthy();
+    const save = backend.calls.find((c) => c.cmd === 'saveFields');
+    expect(save?.args).toEqual({ id: 'd1', changes: [{ key: 'applicant.phone', value: '0212345678' }] });
+  });
+
+  it('writes eight typed digits of a date as dd/mm/yyyy', async () => {
+    const backend = new FakeBackend();
+    backend.dossiers.set('d1', backend.makeDossier('d1'));
+    render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+    const dob = (await screen.findByLabelText(/Ngày sinh/)) as HTMLInputElement;
+    await fireEvent.input(dob, { target: { value: '05091990' } });
+    expect(dob.value).toBe('05/09/1990');
+  });
+});
+
+describe('App', () => {
+  it('shows the start-up error with the file path instead of the app when the store cannot open', async () => {
+    const backend = new FakeBackend();
+    backend.startupResult = {
+      dataDir: '/data',
+      dbPath: '/data/hoso.sqlite3',
+      info: null,
+      error: { code: 'store_corrupt', message: 'the database is damaged' },
+    };
+    render(App, { backend });
+    expect(await screen.findByText('HoSo chưa mở được dữ liệu của bạn')).toBeTruthy();
+    expect(screen.getByText('/data/hoso.sqlite3')).toBeTruthy();
+    expect(screen.getByText(/Tệp dữ liệu bị hỏng/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Thử lại' })).toBeTruthy();
+  });
+});
