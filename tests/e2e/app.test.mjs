@@ -74,6 +74,7 @@ test('a new dossier typed in the window is there, exactly as left, after the app
     const b = app.browser;
     await b.setWindowSize(1366, 768);
     await waitForHeading(b, 'Hồ sơ của bạn');
+    await assertNoHorizontalScroll(b, 'home at 1366×768');
     const listText = await (await b.$('[data-testid=dossier-list]')).getText();
     assert.ok(listText.includes('<script>alert(1)</script>'), 'markup is shown as text');
     assert.ok(listText.includes('Hoa 🌸 Mai'));
@@ -91,6 +92,7 @@ test('a new dossier typed in the window is there, exactly as left, after the app
     await assertNoAxeViolations(b, 'picker');
     await (await b.$('[data-testid=procedure][data-code="1.001193"]')).click();
     await waitForHeading(b, 'Đăng ký khai sinh');
+    await assertNoHorizontalScroll(b, 'editor at 1366×768');
 
     await (await field(b, 'applicant.full_name')).setValue('Nguyễn Thị Hoa');
     await (await field(b, 'applicant.phone')).setValue('0212345678');

@@ -152,7 +152,12 @@ export class FakeBackend implements Backend {
     this.dossiers.delete(id);
   }
 
-  onCloseRequested(): void {}
+  /** The handler the app registered for the window closing, to call like the shell would. */
+  beforeClose: (() => Promise<void>) | undefined;
+
+  onCloseRequested(beforeClose: () => Promise<void>): void {
+    this.beforeClose = beforeClose;
+  }
 
   appReady(): void {
     this.log('appReady', null);

@@ -69,6 +69,19 @@ describe('DossierEditor', () => {
 });
 
 describe('App', () => {
+  it('saves what was just typed when the window closes, without waiting for the pause', async () => {
+    const backend = new FakeBackend();
+    render(App, { backend });
+    await fireEvent.click(await screen.findByRole('button', { name: /Tạo hồ sơ mới/ }));
+    await fireEvent.click(await screen.findByRole('button', { name: /Đăng ký khai sinh/ }));
+    const name = await screen.findByLabelText(/Họ, chữ đệm và tên/);
+    await fireEvent.input(name, { target: { value: 'Nguyễn Thị Hoa' } });
+    expect(backend.calls.some((c) => c.cmd === 'saveFields')).toBe(false);
+    await backend.beforeClose?.();
+    const save = backend.calls.find((c) => c.cmd === 'saveFields');
+    expect(save?.args).toEqual({ id: 'd1', changes: [{ key: 'applicant.full_name', value: 'Nguyễn Thị Hoa' }] });
+  });
+
   it('shows the start-up error with the file path instead of the app when the store cannot open', async () => {
     const backend = new FakeBackend();
     backend.startupResult = {
