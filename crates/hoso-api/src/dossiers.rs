@@ -8,7 +8,7 @@ use hoso_store::{Content, ListFilter, NewDossier, Summary};
 use crate::procedures::{detail, issue, unknown_procedure};
 use crate::types::{
     ComponentStatus, Dossier, DossierList, DossierListItem, DossierState, FieldChange, FieldIssue,
-    ListQuery, PageInfo, SaveOutcome,
+    ListQuery, PageInfo, ResultInfo, SaveOutcome, TimelineEntry,
 };
 use crate::{ApiError, ErrorCode, Hoso, Result};
 
@@ -42,7 +42,17 @@ impl Hoso {
 
     /// A dossier with its procedure, values, validation and checklist.
     pub fn dossier(&self, id: &str) -> Result<Dossier> {
-        let record = self.store().dossier(id).map_err(|e| self.store_err(e))?;
+        let (record, sending, extras) = {
+            let store = self.store();
+            let record = store.dossier(id).map_err(|e| self.store_err(e))?;
+            let sending = self.sending(&store, id).map_err(|e| self.store_err(e))?;
+            let extras = (|| -> hoso_store::Result<_> {
+                Ok((store.receipt(id)?.1, store.results(id)?, store.events(id)?))
+            })()
+            .map_err(|e| self.store_err(e))?;
+            (record, sending, extras)
+        };
+        let (status_message, results, events) = extras;
         let procedure = self.catalogue.procedure(&record.row.procedure_code);
         let with_pages: BTreeSet<String> =
             record.pages.iter().map(|p| p.component_code.clone()).collect();
@@ -91,6 +101,17 @@ impl Hoso {
             created_at: row.created_at,
             updated_at: row.updated_at,
             deleted_at: row.deleted_at,
+            receipt: row.receipt,
+            status_message,
+            sending,
+            results: results
+                .into_iter()
+                .map(|(name, media_type, sha256)| ResultInfo { name, media_type, sha256 })
+                .collect(),
+            timeline: events
+                .into_iter()
+                .map(|e| TimelineEntry { at: e.at, kind: e.kind, detail: e.detail })
+                .collect(),
         })
     }
 
@@ -156,6 +177,7 @@ impl Hoso {
             .rows
             .into_iter()
             .map(|r| DossierListItem {
+                progress: self.upload_percent(&r.id),
                 procedure_name: self
                     .catalogue
                     .procedure(&r.procedure_code)
@@ -169,6 +191,9 @@ impl Hoso {
                 created_at: r.created_at,
                 updated_at: r.updated_at,
                 deleted_at: r.deleted_at,
+                receipt: r.receipt,
+                job_state: r.job_state.map(crate::sending::job_state),
+                job_error: r.job_error,
             })
             .collect();
         Ok(DossierList { items, total: page.total })
@@ -197,13 +222,13 @@ impl Hoso {
         self.store().purge(id).map_err(|e| self.store_err(e))
     }
 
-    fn today(&self) -> CivilDate {
+    pub(crate) fn today(&self) -> CivilDate {
         CivilDate::in_vietnam_at(self.clock.now_ms())
     }
 }
 
 /// A new client-made dossier id: a UUIDv7 whose time part is `now_ms`.
-fn new_id(now_ms: i64) -> String {
+pub(crate) fn new_id(now_ms: i64) -> String {
     let ms = u64::try_from(now_ms).unwrap_or(0);
     let ts = uuid::Timestamp::from_unix(
         uuid::NoContext,
@@ -240,7 +265,7 @@ fn checked_changes(
 }
 
 /// Validates a dossier's content: the list summary and the field issues.
-fn evaluate(
+pub(crate) fn evaluate(
     procedure: Option<&cat::Procedure>,
     c: &Content<'_>,
     today: CivilDate,

@@ -22,6 +22,12 @@ pub enum ErrorCode {
     UnknownComponent,
     /// An argument is malformed (too long, wrong shape).
     InvalidInput,
+    /// The dossier is no longer a draft (it was finalised or sent) and cannot be changed.
+    NotEditable,
+    /// The dossier still has missing items and cannot be finalised.
+    NotReady,
+    /// No portal is configured, or it could not be reached in time.
+    PortalUnreachable,
     /// The database file is damaged.
     StoreCorrupt,
     /// Another program holds the database.
@@ -46,6 +52,9 @@ impl ErrorCode {
             Self::UnknownField => "unknown_field",
             Self::UnknownComponent => "unknown_component",
             Self::InvalidInput => "invalid_input",
+            Self::NotEditable => "not_editable",
+            Self::NotReady => "not_ready",
+            Self::PortalUnreachable => "portal_unreachable",
             Self::StoreCorrupt => "store_corrupt",
             Self::StoreLocked => "store_locked",
             Self::StoreReadOnly => "store_read_only",
@@ -84,11 +93,12 @@ impl ApiError {
             E::DiskFull => ErrorCode::DiskFull,
             E::DossierNotFound(_) => ErrorCode::NotFound,
             E::DossierExists(_) => ErrorCode::InvalidInput,
+            E::NotADraft(_) => ErrorCode::NotEditable,
             E::Io(_) => ErrorCode::StoreUnavailable,
             E::Sqlite(_) => ErrorCode::Internal,
         };
         let message = match code {
-            ErrorCode::NotFound | ErrorCode::InvalidInput => e.to_string(),
+            ErrorCode::NotFound | ErrorCode::InvalidInput | ErrorCode::NotEditable => e.to_string(),
             _ => format!("{e} ({})", db.display()),
         };
         Self { code, message }

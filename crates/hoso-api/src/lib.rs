@@ -4,10 +4,11 @@
 //! entered) and speaks only in the transport types of [`types`], which are serialisable and
 //! have generated TypeScript twins. Time comes from a [`Clock`], so tests are deterministic.
 
-mod clock;
 mod dossiers;
 mod error;
 mod procedures;
+mod secrets;
+mod sending;
 pub mod types;
 
 use std::path::{Path, PathBuf};
@@ -16,8 +17,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hoso_catalogue::{Catalogue, compare_versions};
 use hoso_store::{CachedCatalogue, Store};
 
-pub use clock::{Clock, SystemClock};
 pub use error::{ApiError, ErrorCode, Result};
+pub use hoso_outbox::{Clock, PortalConfig, Progress, SystemClock};
 pub use hoso_store::DB_FILE;
 
 /// Environment variable that overrides the data directory.
@@ -44,6 +45,9 @@ pub struct Hoso {
     catalogue: Arc<Catalogue>,
     clock: Arc<dyn Clock>,
     data_dir: PathBuf,
+    /// Upload progress from the sender running in this process, if one runs.
+    progress: Mutex<Option<Progress>>,
+    secrets: secrets::Secrets,
 }
 
 impl Hoso {
@@ -57,6 +61,8 @@ impl Hoso {
             catalogue: Arc::new(catalogue),
             clock,
             data_dir: data_dir.to_owned(),
+            progress: Mutex::new(None),
+            secrets: secrets::Secrets::default(),
         })
     }
 
@@ -69,6 +75,10 @@ impl Hoso {
             catalogue_version: self.catalogue.version.clone(),
             schema_version: hoso_store::SCHEMA_VERSION,
         }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {

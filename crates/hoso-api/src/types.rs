@@ -205,6 +205,55 @@ pub struct ComponentStatus {
     pub missing: bool,
 }
 
+/// Where a finalised dossier's outbox job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Uploading,
+    Submitting,
+    Sent,
+    /// It cannot go as it is (see the error code); the others go on.
+    SetAside,
+}
+
+/// Sending details of a finalised dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Sending {
+    pub job_state: JobState,
+    /// Why it is waiting or set aside: `not_connected`, `portal_unavailable`, `unauthorized`,
+    /// `too_large`, `file_mismatch`, … (the UI words known codes, and shows the detail for others).
+    pub error_code: Option<String>,
+    pub error_detail: Option<String>,
+    pub attempts: u32,
+    #[ts(type = "number")]
+    pub next_attempt_at: i64,
+    #[ts(type = "number")]
+    pub sent_bytes: i64,
+    #[ts(type = "number")]
+    pub total_bytes: i64,
+}
+
+/// A result document the portal returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultInfo {
+    pub name: String,
+    pub media_type: String,
+    pub sha256: String,
+}
+
+/// An entry of a dossier's history: `created`, `state:<state>`, `set_aside`, `trashed`, …
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    #[ts(type = "number")]
+    pub at: i64,
+    pub kind: String,
+    pub detail: String,
+}
+
 /// A dossier opened in the editor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -226,6 +275,14 @@ pub struct Dossier {
     pub updated_at: i64,
     #[ts(type = "number | null")]
     pub deleted_at: Option<i64>,
+    /// The portal's receipt code (mã hồ sơ), once it has the dossier.
+    pub receipt: Option<String>,
+    /// The portal's last message about it.
+    pub status_message: String,
+    /// Present once the dossier is finalised.
+    pub sending: Option<Sending>,
+    pub results: Vec<ResultInfo>,
+    pub timeline: Vec<TimelineEntry>,
 }
 
 /// A field to set; an empty value clears it.
@@ -264,6 +321,11 @@ pub struct DossierListItem {
     pub updated_at: i64,
     #[ts(type = "number | null")]
     pub deleted_at: Option<i64>,
+    pub receipt: Option<String>,
+    pub job_state: Option<JobState>,
+    pub job_error: Option<String>,
+    /// Percent of its files sent, while it uploads in this process.
+    pub progress: Option<u8>,
 }
 
 /// Which dossiers to list.
@@ -288,6 +350,30 @@ pub struct DossierList {
     pub total: i64,
 }
 
+/// Where the portal token in use comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    /// `HOSO_PORTAL_TOKEN`.
+    Environment,
+    /// The operating system's keyring.
+    Keyring,
+    /// Memory only, until HoSo closes (no keyring on this computer).
+    Session,
+    None,
+}
+
+/// The portal HoSo sends to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PortalSettings {
+    /// Empty when not set.
+    pub url: String,
+    /// Set by `HOSO_PORTAL_URL` (then the settings screen cannot change it).
+    pub url_from_env: bool,
+    pub token_source: TokenSource,
+}
+
 /// The TypeScript declarations of every transport type, as committed in `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -308,6 +394,10 @@ pub fn typescript_bindings() -> String {
         IssueCode::decl(&cfg),
         FieldIssue::decl(&cfg),
         DossierState::decl(&cfg),
+        JobState::decl(&cfg),
+        Sending::decl(&cfg),
+        ResultInfo::decl(&cfg),
+        TimelineEntry::decl(&cfg),
         PageInfo::decl(&cfg),
         ComponentStatus::decl(&cfg),
         Dossier::decl(&cfg),
@@ -316,6 +406,8 @@ pub fn typescript_bindings() -> String {
         DossierListItem::decl(&cfg),
         ListQuery::decl(&cfg),
         DossierList::decl(&cfg),
+        TokenSource::decl(&cfg),
+        PortalSettings::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/hoso-api/src/types.rs by `make bindings`. Do not edit.\n\n",

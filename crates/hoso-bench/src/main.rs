@@ -249,6 +249,9 @@ fn app_figures(app: &Path, dir: &Path, launches: usize) -> Result<()> {
     let xvfb = start_xvfb()?;
     let mut starts = Vec::new();
     let mut mems = Vec::new();
+    // The first launch starts with an empty page cache when the bench may drop it (root):
+    // a true cold start, as after switching the computer on.
+    let cold = drop_page_cache();
     for run in 0..launches {
         let mut child = Command::new(app)
             .env("DISPLAY", &xvfb.1)
@@ -289,9 +292,8 @@ fn app_figures(app: &Path, dir: &Path, launches: usize) -> Result<()> {
     let first = starts[0];
     let mut warm: Vec<f64> = starts[1..].to_vec();
     warm.sort_by(f64::total_cmp);
-    println!(
-        "app start to first paint (first launch)        {first:>8.0} ms              target ≤ 1500 ms"
-    );
+    let which = if cold { "cold, page cache dropped" } else { "first launch" };
+    println!("app start to first paint ({which}) {first:>8.0} ms              target ≤ 1500 ms");
     if !warm.is_empty() {
         println!(
             "app start to first paint (next {} launches)     p50 {:>6.0} ms   max {:>6.0} ms   target ≤ 1500 ms",
@@ -308,6 +310,12 @@ fn app_figures(app: &Path, dir: &Path, launches: usize) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Empties the kernel's page cache (needs root); says whether it could.
+fn drop_page_cache() -> bool {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
 }
 
 fn main() -> Result<()> {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use hoso_api::types::{Dossier, FieldChange, ListQuery};
-use hoso_api::{ApiError, ErrorCode, Hoso, SystemClock};
+use hoso_api::{ApiError, Clock, ErrorCode, Hoso, SystemClock};
 use serde::Serialize;
 
 #[derive(Parser, Debug)]
@@ -22,6 +22,10 @@ struct Cli {
     /// Print JSON even on a terminal.
     #[arg(long, global = true)]
     json: bool,
+    /// The portal's address (default: $HOSO_PORTAL_URL, else the app's setting). The token
+    /// comes from $HOSO_PORTAL_TOKEN or the keyring.
+    #[arg(long, global = true, value_name = "URL")]
+    portal: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,6 +44,26 @@ enum Command {
     },
     /// Show a dossier with its values, problems and documents.
     Show { id: String },
+    /// Attach files (photos, PDFs) to a component of a draft, as its next pages.
+    Attach {
+        id: String,
+        component: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Freeze a complete draft into the outbox; `send` delivers it.
+    Finalize { id: String },
+    /// Send what is due in the outbox and follow statuses.
+    Send {
+        /// Keep going until nothing is left to send (or the timeout).
+        #[arg(long)]
+        wait: bool,
+        /// Give up waiting after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+    },
+    /// A dossier's state, receipt, sending progress and history.
+    Status { id: String },
     /// List dossiers, most recently changed first.
     List {
         /// Only dossiers matching these words.
@@ -78,6 +102,7 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
         None => hoso_api::default_data_dir()?,
     };
     let hoso = Hoso::open(&data_dir, Arc::new(SystemClock))?;
+    let portal = cli.portal.clone();
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Procedures { query } => {
@@ -97,6 +122,60 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
         Command::Show { id } => {
             let d = hoso.dossier(&id)?;
             if json { emit(&mut out, &d) } else { show(&mut out, &d).map_err(io_err) }
+        }
+        Command::Attach { id, component, files } => {
+            let mut last = None;
+            for path in &files {
+                let bytes = std::fs::read(path).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::InvalidInput,
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                })?;
+                let name =
+                    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                last = Some(hoso.add_page(&id, &component, &bytes, media_type(&bytes), &name)?);
+            }
+            let d = last.ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "no file given"))?;
+            if json { emit(&mut out, &d) } else { show(&mut out, &d).map_err(io_err) }
+        }
+        Command::Finalize { id } => {
+            let d = hoso.finalize(&id)?;
+            if json { emit(&mut out, &d) } else { show(&mut out, &d).map_err(io_err) }
+        }
+        Command::Status { id } => {
+            let d = hoso.dossier(&id)?;
+            let status = serde_json::json!({
+                "id": d.id,
+                "state": d.state,
+                "receipt": d.receipt,
+                "statusMessage": d.status_message,
+                "sending": d.sending,
+                "results": d.results,
+                "timeline": d.timeline,
+            });
+            if json {
+                emit(&mut out, &status)
+            } else {
+                writeln!(out, "{} {:?} {}", d.id, d.state, d.receipt.unwrap_or_default())
+                    .map_err(io_err)
+            }
+        }
+        Command::Send { wait, timeout } => {
+            let summary = send(&hoso, portal.as_deref(), wait, timeout)?;
+            let outstanding = summary["outstanding"].as_u64().unwrap_or(0);
+            if json {
+                emit(&mut out, &summary)?
+            } else {
+                writeln!(out, "{summary}").map_err(io_err)?
+            }
+            if wait && outstanding > 0 {
+                return Err(ApiError::new(
+                    ErrorCode::PortalUnreachable,
+                    format!("{outstanding} dossiers are still waiting to be sent"),
+                ));
+            }
+            Ok(())
         }
         Command::List { query, trash, limit } => {
             let list = hoso.list_dossiers(&ListQuery {
@@ -124,6 +203,81 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
                     .map_err(io_err)
             }
         }
+    }
+}
+
+/// Sends what is due: one pass, or with `wait` until nothing is left (bounded by `timeout`).
+fn send(
+    hoso: &Hoso,
+    portal: Option<&str>,
+    wait: bool,
+    timeout: u64,
+) -> Result<serde_json::Value, ApiError> {
+    let config = hoso.portal_config_at(portal)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::PortalUnreachable,
+            "no portal configured: give --portal URL (or HOSO_PORTAL_URL) and HOSO_PORTAL_TOKEN",
+        )
+    })?;
+    let mut sender = hoso_outbox::Sender::open(hoso.data_dir(), config, Arc::new(SystemClock))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(timeout);
+    let (mut submitted, mut set_aside) = (Vec::new(), Vec::new());
+    let (mut connected, mut unauthorized, mut changes) = (false, false, 0usize);
+    loop {
+        let report =
+            sender.pass().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        connected |= report.connected;
+        unauthorized |= report.unauthorized;
+        changes += report.status_changes;
+        submitted.extend(
+            report
+                .submitted
+                .into_iter()
+                .map(|(id, receipt)| serde_json::json!({ "id": id, "receipt": receipt })),
+        );
+        set_aside.extend(
+            report
+                .set_aside
+                .into_iter()
+                .map(|(id, code)| serde_json::json!({ "id": id, "code": code })),
+        );
+        let outstanding =
+            sender.outstanding().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        if !wait || outstanding == 0 || unauthorized || std::time::Instant::now() >= deadline {
+            return Ok(serde_json::json!({
+                "connected": connected,
+                "unauthorized": unauthorized,
+                "submitted": submitted,
+                "setAside": set_aside,
+                "statusChanges": changes,
+                "outstanding": outstanding,
+            }));
+        }
+        // Wait for the next due job, at most a few seconds at a time, never past the deadline.
+        let now = SystemClock.now_ms();
+        let due = sender
+            .next_due()
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
+            .unwrap_or(now + 1_000);
+        let pause = (due - now).clamp(100, if report.connected { 2_000 } else { 5_000 });
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        std::thread::sleep(
+            std::time::Duration::from_millis(u64::try_from(pause).unwrap_or(100)).min(left),
+        );
+    }
+}
+
+/// The media type of a file from its first bytes (names can lie).
+fn media_type(bytes: &[u8]) -> &'static str {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [b'%', b'P', b'D', b'F', ..] => "application/pdf",
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
+        [b'I', b'I', 42, 0, ..] | [b'M', b'M', 0, 42, ..] => "image/tiff",
+        [_, _, _, _, b'f', b't', b'y', b'p', b'h', b'e', b'i', b'c', ..] => "image/heic",
+        _ => "application/octet-stream",
     }
 }
 
@@ -169,7 +323,10 @@ fn exit_status(code: ErrorCode) -> u8 {
         ErrorCode::UnknownProcedure
         | ErrorCode::UnknownField
         | ErrorCode::UnknownComponent
-        | ErrorCode::InvalidInput => 4,
+        | ErrorCode::InvalidInput
+        | ErrorCode::NotEditable
+        | ErrorCode::NotReady => 4,
+        ErrorCode::PortalUnreachable => 6,
         ErrorCode::StoreCorrupt
         | ErrorCode::StoreLocked
         | ErrorCode::StoreReadOnly

@@ -27,7 +27,8 @@ pub struct LinkConfig {
     pub cut_at_up_bytes: Vec<u64>,
     /// While true, new connections are closed at once and open ones are cut.
     pub down: bool,
-    /// Drop the answer to the next request whose first bytes start with this (one-shot).
+    /// Drop the answer to the next request containing these bytes, e.g. its request line
+    /// (one-shot).
     pub lose_answer_to: Option<Vec<u8>>,
 }
 
@@ -271,7 +272,6 @@ fn reader(
     lose_answer: &AtomicBool,
 ) {
     let mut buf = [0u8; PIECE];
-    let mut first = true;
     while alive(shared, dead, generation) {
         let config = shared.config();
         let bucket = if dir == Direction::Up { &shared.up } else { &shared.down };
@@ -282,9 +282,11 @@ fn reader(
             Ok(0) => break,
             Ok(n) => {
                 if dir == Direction::Up {
-                    if first
-                        && let Some(prefix) = config.lose_answer_to.as_ref()
-                        && buf[..n].starts_with(prefix)
+                    // A request line starts a write of its own (HTTP/1.1 does not pipeline),
+                    // so it is found within one piece, on a fresh or a kept-alive connection.
+                    if let Some(prefix) = config.lose_answer_to.as_ref()
+                        && !prefix.is_empty()
+                        && buf[..n].windows(prefix.len()).any(|w| w == prefix.as_slice())
                     {
                         lose_answer.store(true, Ordering::SeqCst);
                         shared
@@ -306,7 +308,6 @@ fn reader(
                         break;
                     }
                 }
-                first = false;
                 if to.send((Instant::now() + config.one_way_delay, buf[..n].to_vec())).is_err() {
                     break;
                 }

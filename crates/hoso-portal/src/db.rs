@@ -136,6 +136,8 @@ pub const STATES: [&str; 5] =
 
 impl Db {
     pub fn open(data_dir: &Path) -> DbResult<Self> {
+        // A missing folder is created; failing that, opening the file reports the problem.
+        let _ = std::fs::create_dir_all(data_dir);
         let conn = Connection::open(data_dir.join("portal.sqlite3"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(

@@ -49,7 +49,7 @@ impl DossierState {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }
@@ -92,6 +92,12 @@ pub struct DossierRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub deleted_at: Option<i64>,
+    /// The portal's receipt code, once it has the dossier.
+    pub receipt: Option<String>,
+    /// Where its outbox job is, once finalised.
+    pub job_state: Option<crate::JobState>,
+    /// Why the job is waiting or set aside, if it is.
+    pub job_error: Option<String>,
 }
 
 /// A file attached to a component.
@@ -142,7 +148,9 @@ pub struct ListPage {
 }
 
 const ROW_COLUMNS: &str =
-    "id, procedure_code, state, title, missing, created_at, updated_at, deleted_at";
+    "id, procedure_code, state, title, missing, created_at, updated_at, deleted_at, receipt,
+     (SELECT j.state FROM outbox_job j WHERE j.dossier_id = dossier.id),
+     (SELECT j.error_code FROM outbox_job j WHERE j.dossier_id = dossier.id)";
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<DossierRow> {
     let state: String = r.get(2)?;
@@ -161,6 +169,9 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<DossierRow> {
         created_at: r.get(5)?,
         updated_at: r.get(6)?,
         deleted_at: r.get(7)?,
+        receipt: r.get(8)?,
+        job_state: r.get::<_, Option<String>>(9)?.as_deref().and_then(crate::JobState::parse),
+        job_error: r.get(10)?,
     })
 }
 
@@ -177,7 +188,7 @@ fn like_escape(word: &str) -> String {
 }
 
 impl Store {
-    fn immediate(&self) -> Result<rusqlite::Transaction<'_>> {
+    pub(crate) fn immediate(&self) -> Result<rusqlite::Transaction<'_>> {
         Ok(rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?)
     }
 
@@ -451,11 +462,17 @@ fn byte_len(bytes: &[u8]) -> i64 {
     i64::try_from(bytes.len()).unwrap_or(i64::MAX)
 }
 
+/// A dossier that can be edited: live (not in the trash) and still a draft.
 fn ensure_live(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<()> {
-    tx.prepare_cached("SELECT 1 FROM dossier WHERE id = ?1 AND deleted_at IS NULL")?
-        .query_row([id], |_| Ok(()))
-        .optional()?
-        .ok_or_else(|| Error::DossierNotFound(id.to_owned()))
+    let state: Option<String> = tx
+        .prepare_cached("SELECT state FROM dossier WHERE id = ?1 AND deleted_at IS NULL")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    match state.as_deref() {
+        None => Err(Error::DossierNotFound(id.to_owned())),
+        Some("draft") => Ok(()),
+        Some(other) => Err(Error::NotADraft(other.to_owned())),
+    }
 }
 
 fn upsert_value(
@@ -485,7 +502,7 @@ fn load_values(conn: &rusqlite::Connection, id: &str) -> Result<BTreeMap<String,
         .collect::<rusqlite::Result<_>>()?)
 }
 
-fn add_event(
+pub(crate) fn add_event(
     tx: &rusqlite::Transaction<'_>,
     id: &str,
     now: i64,

@@ -9,6 +9,7 @@ mod blobs;
 mod catalogue_cache;
 mod dossiers;
 mod migrate;
+mod outbox;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -22,6 +23,7 @@ pub use dossiers::{
     NewDossier, Page, PageFile, Summary,
 };
 pub use migrate::SCHEMA_VERSION;
+pub use outbox::{Job, JobFile, JobState, StatusChange};
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "hoso.sqlite3";
@@ -50,6 +52,8 @@ pub enum Error {
     DossierNotFound(String),
     #[error("dossier {0} already exists")]
     DossierExists(String),
+    #[error("the dossier is no longer a draft (it is {0})")]
+    NotADraft(String),
     #[error("file store: {0}")]
     Io(#[from] std::io::Error),
     #[error("database: {0}")]

@@ -6,7 +6,7 @@ export type Startup = { dataDir: string, dbPath: string, info: AppInfo | null, e
 
 export type ApiError = { code: ErrorCode, message: string, };
 
-export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "internal";
+export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "not_editable" | "not_ready" | "portal_unreachable" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "internal";
 
 export type Level = "xa" | "tinh";
 
@@ -32,6 +32,19 @@ export type FieldIssue = { key: string, code: IssueCode, };
 
 export type DossierState = "draft" | "queued" | "uploading" | "received" | "processing" | "supplement_requested" | "result_ready" | "rejected";
 
+export type JobState = "queued" | "uploading" | "submitting" | "sent" | "set_aside";
+
+export type Sending = { jobState: JobState, 
+/**
+ * Why it is waiting or set aside: `not_connected`, `portal_unavailable`, `unauthorized`,
+ * `too_large`, `file_mismatch`, … (the UI words known codes, and shows the detail for others).
+ */
+errorCode: string | null, errorDetail: string | null, attempts: number, nextAttemptAt: number, sentBytes: number, totalBytes: number, };
+
+export type ResultInfo = { name: string, mediaType: string, sha256: string, };
+
+export type TimelineEntry = { at: number, kind: string, detail: string, };
+
 export type PageInfo = { id: number, position: number, sha256: string, mediaType: string, byteSize: number, originalName: string, addedAt: number, };
 
 export type ComponentStatus = { code: string, pages: Array<PageInfo>, 
@@ -48,7 +61,19 @@ procedure: ProcedureDetail | null, state: DossierState, title: string, values: {
 /**
  * Fields to fix plus required documents still to add.
  */
-missing: number, createdAt: number, updatedAt: number, deletedAt: number | null, };
+missing: number, createdAt: number, updatedAt: number, deletedAt: number | null, 
+/**
+ * The portal's receipt code (mã hồ sơ), once it has the dossier.
+ */
+receipt: string | null, 
+/**
+ * The portal's last message about it.
+ */
+statusMessage: string, 
+/**
+ * Present once the dossier is finalised.
+ */
+sending: Sending | null, results: Array<ResultInfo>, timeline: Array<TimelineEntry>, };
 
 export type FieldChange = { key: string, value: string, };
 
@@ -58,7 +83,11 @@ export type DossierListItem = { id: string, procedureCode: string,
 /**
  * Empty when the catalogue no longer has the procedure.
  */
-procedureName: string, state: DossierState, title: string, missing: number, createdAt: number, updatedAt: number, deletedAt: number | null, };
+procedureName: string, state: DossierState, title: string, missing: number, createdAt: number, updatedAt: number, deletedAt: number | null, receipt: string | null, jobState: JobState | null, jobError: string | null, 
+/**
+ * Percent of its files sent, while it uploads in this process.
+ */
+progress: number | null, };
 
 export type ListQuery = { 
 /**
@@ -75,3 +104,15 @@ trash: boolean,
 limit: number | null, offset: number | null, };
 
 export type DossierList = { items: Array<DossierListItem>, total: number, };
+
+export type TokenSource = "environment" | "keyring" | "session" | "none";
+
+export type PortalSettings = { 
+/**
+ * Empty when not set.
+ */
+url: string, 
+/**
+ * Set by `HOSO_PORTAL_URL` (then the settings screen cannot change it).
+ */
+urlFromEnv: boolean, tokenSource: TokenSource, };

@@ -97,6 +97,11 @@ export class FakeBackend implements Backend {
       createdAt: 0,
       updatedAt: 0,
       deletedAt: null,
+      receipt: null,
+      statusMessage: '',
+      sending: null,
+      results: [],
+      timeline: [],
     };
   }
 
@@ -126,6 +131,10 @@ export class FakeBackend implements Backend {
         createdAt: d.createdAt,
         updatedAt: d.updatedAt,
         deletedAt: d.deletedAt,
+        receipt: d.receipt,
+        jobState: d.sending?.jobState ?? null,
+        jobError: d.sending?.errorCode ?? null,
+        progress: null,
       }));
     return { items, total: items.length };
   }

@@ -3,6 +3,7 @@
 mod bindings;
 mod catalogue;
 mod dossiers;
+mod sending;
 mod startup;
 
 use std::sync::Arc;

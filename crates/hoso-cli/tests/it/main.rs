@@ -89,3 +89,125 @@ fn errors_go_to_stderr_with_a_stable_code_and_status() {
     let bad_usage = hoso(dir.path(), &["new", "--procedure", "1.001193", "--field", "no-equals"]);
     assert_eq!(bad_usage.status.code(), Some(2));
 }
+
+/// A real portal on 127.0.0.1 (in this test process) and a token for it.
+fn portal(dir: &std::path::Path) -> (String, String, std::thread::JoinHandle<()>) {
+    let db = hoso_portal::Db::open(dir).expect("portal db");
+    let token = hoso_portal::new_token();
+    db.add_token(&hoso_portal::token_hash(&token), "cli test", 0).expect("token");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let config = hoso_portal::Config::new(dir.to_owned());
+    let handle = std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            let _ = hoso_portal::serve(listener, config, std::future::pending()).await;
+        });
+    });
+    let addr = rx.recv().expect("portal address");
+    (format!("http://{addr}"), token, handle)
+}
+
+#[test]
+fn attach_finalize_send_and_status_deliver_a_dossier_headlessly() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("app");
+    let (url, token, _portal) = portal(&dir.path().join("portal"));
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hoso"))
+            .env("HOSO_DATA_DIR", &data)
+            .env("HOSO_PORTAL_TOKEN", &token)
+            .env_remove("HOSO_PORTAL_URL")
+            .args(args)
+            .output()
+            .expect("run hoso")
+    };
+    let created = json(&run(&[
+        "new",
+        "--procedure",
+        "2.000884",
+        "--field",
+        "applicant.full_name=Nguyễn Thị Hoa",
+        "--field",
+        "applicant.cccd=001190012345",
+        "--field",
+        "applicant.dob=05/09/1990",
+        "--field",
+        "applicant.sex=Nữ",
+        "--field",
+        "applicant.address=Thôn 3, xã Tả Van, tỉnh Lào Cai",
+        "--field",
+        "applicant.phone=0912345678",
+        "--field",
+        "document.name=Hợp đồng thuê nhà",
+    ]));
+    let id = created["id"].as_str().expect("id").to_owned();
+    let early = run(&["finalize", &id]);
+    assert_eq!(early.status.code(), Some(4), "a draft with a missing document is not ready");
+    let page = dir.path().join("trang-1.jpg");
+    std::fs::write(&page, [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 5000]].concat()).expect("write");
+    let attached = json(&run(&["attach", &id, "van_ban", page.to_str().expect("utf8")]));
+    assert_eq!(attached["missing"], 0);
+    assert_eq!(attached["components"][0]["pages"][0]["mediaType"], "image/jpeg");
+    let finalized = json(&run(&["finalize", &id]));
+    assert_eq!(finalized["state"], "queued");
+
+    let sent = json(&run(&["send", "--wait", "--timeout", "60", "--portal", &url]));
+    assert_eq!(sent["outstanding"], 0);
+    assert_eq!(sent["submitted"][0]["id"], id.as_str());
+    let status = json(&run(&["status", &id]));
+    assert_eq!(status["state"], "received");
+    let receipt = status["receipt"].as_str().expect("receipt");
+    assert!(hoso_portal::receipt::is_valid(receipt), "{receipt}");
+    assert_eq!(status["sending"]["jobState"], "sent");
+
+    // Nothing is outstanding any more, so there is nothing to wait for, portal or not.
+    let idle = run(&["send", "--wait", "--timeout", "1", "--portal", "http://127.0.0.1:9"]);
+    assert_eq!(idle.status.code(), Some(0));
+}
+
+#[test]
+fn send_without_a_reachable_portal_keeps_the_dossier_queued_and_says_so() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("app");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hoso"))
+            .env("HOSO_DATA_DIR", &data)
+            .env("HOSO_PORTAL_TOKEN", "t")
+            .args(args)
+            .output()
+            .expect("run hoso")
+    };
+    let id = json(&run(&[
+        "new",
+        "--procedure",
+        "2.000884",
+        "--field",
+        "applicant.full_name=Lò Văn Páo",
+        "--field",
+        "applicant.cccd=010090012345",
+        "--field",
+        "applicant.dob=01/01/1990",
+        "--field",
+        "applicant.sex=Nam",
+        "--field",
+        "applicant.address=Bản Lướt, xã Tả Van",
+        "--field",
+        "applicant.phone=0987654321",
+        "--field",
+        "document.name=Giấy ủy quyền",
+    ]))["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let page = dir.path().join("p.pdf");
+    std::fs::write(&page, b"%PDF-1.7 giay uy quyen").expect("write");
+    json(&run(&["attach", &id, "van_ban", page.to_str().expect("utf8")]));
+    json(&run(&["finalize", &id]));
+    let out = run(&["send", "--wait", "--timeout", "2", "--portal", "http://127.0.0.1:9"]);
+    assert_eq!(out.status.code(), Some(6));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("stderr JSON");
+    assert_eq!(err["code"], "portal_unreachable");
+    assert_eq!(json(&run(&["status", &id]))["state"], "queued");
+}

@@ -8,6 +8,7 @@ import { vi as viMessages } from './vi';
 // Every code the Rust side can send must have words in both languages.
 const errorCodes: ErrorCode[] = [
   'not_found', 'unknown_procedure', 'unknown_field', 'unknown_component', 'invalid_input',
+  'not_editable', 'not_ready', 'portal_unreachable',
   'store_corrupt', 'store_locked', 'store_read_only', 'store_too_new', 'disk_full',
   'store_unavailable', 'internal',
 ];

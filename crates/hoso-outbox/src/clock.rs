@@ -1,5 +1,5 @@
-//! The clock: the one place HoSo reads the system time, so everything else can be tested with a
-//! fixed or stepping clock.
+//! The clock: the one place HoSo reads the system time, so everything else (backoff,
+//! schedules, timestamps) can be tested with a fixed or stepping clock.
 
 use std::fmt::Debug;
 

@@ -1,0 +1,167 @@
+//! Finalising and sending: what the app and the CLI see of the outbox and the portal.
+
+use std::collections::BTreeSet;
+
+use hoso_outbox::{PortalConfig, Progress};
+use hoso_store::{Content, Store};
+
+use crate::dossiers::evaluate;
+use crate::secrets::TokenSource as Source;
+use crate::types::{Dossier, JobState, PortalSettings, Sending, TokenSource};
+use crate::{ApiError, ErrorCode, Hoso, Result};
+
+/// Environment variable that sets the portal's address (over the settings).
+pub const PORTAL_URL_ENV: &str = "HOSO_PORTAL_URL";
+const PORTAL_URL_KEY: &str = "portal.url";
+
+impl Hoso {
+    /// Freezes a complete draft into the outbox; it goes out by itself when the portal answers.
+    pub fn finalize(&self, id: &str) -> Result<Dossier> {
+        let today = self.today();
+        {
+            let store = self.store();
+            let record = store.dossier(id).map_err(|e| self.store_err(e))?;
+            if record.row.deleted_at.is_some() {
+                return Err(ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("dossier {id} is in the trash"),
+                ));
+            }
+            let procedure = self.catalogue.procedure(&record.row.procedure_code);
+            let with_pages: BTreeSet<String> =
+                record.pages.iter().map(|p| p.component_code.clone()).collect();
+            let content = Content {
+                procedure_code: &record.row.procedure_code,
+                values: &record.values,
+                components_with_pages: &with_pages,
+            };
+            let (summary, _) = evaluate(procedure, &content, today);
+            if procedure.is_none() || summary.missing > 0 {
+                return Err(ApiError::new(
+                    ErrorCode::NotReady,
+                    format!("dossier {id} still has {} missing items", summary.missing),
+                ));
+            }
+            hoso_outbox::enqueue(&store, &record, self.clock.now_ms())
+                .map_err(|e| self.store_err(e))?;
+        }
+        self.dossier(id)
+    }
+
+    /// Takes a dossier that has not reached the portal back to a draft (to fix what stopped it).
+    pub fn unqueue(&self, id: &str) -> Result<Dossier> {
+        self.store().unqueue(id, self.clock.now_ms()).map_err(|e| self.store_err(e))?;
+        self.dossier(id)
+    }
+
+    /// "Gửi ngay": every waiting dossier is due now.
+    pub fn send_now(&self) -> Result<()> {
+        self.store().retry_all_now().map_err(|e| self.store_err(e))
+    }
+
+    /// Lets the façade report live upload progress from the sender running in this process.
+    pub fn attach_progress(&self, progress: Progress) {
+        *self.progress.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(progress);
+    }
+
+    pub(crate) fn upload_percent(&self, id: &str) -> Option<u8> {
+        let guard = self.progress.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (sent, total) = guard.as_ref()?.of(id)?;
+        Some((sent * 100).checked_div(total).map_or(100, |p| u8::try_from(p).unwrap_or(100)))
+    }
+
+    pub(crate) fn sending(&self, store: &Store, id: &str) -> hoso_store::Result<Option<Sending>> {
+        let Some(job) = store.job(id)? else { return Ok(None) };
+        let files = store.job_files(id)?;
+        let total: i64 = files.iter().map(|f| f.size).sum();
+        let confirmed: i64 =
+            files.iter().map(|f| if f.done { f.size } else { f.confirmed_offset }).sum();
+        let live = {
+            let guard = self.progress.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            guard
+                .as_ref()
+                .and_then(|p| p.of(id))
+                .map(|(sent, _)| i64::try_from(sent).unwrap_or(i64::MAX))
+        };
+        Ok(Some(Sending {
+            job_state: job_state(job.state),
+            error_code: job.error_code,
+            error_detail: job.error_detail,
+            attempts: job.attempts,
+            next_attempt_at: job.next_attempt_at,
+            sent_bytes: live.unwrap_or(confirmed).max(confirmed).min(total),
+            total_bytes: total,
+        }))
+    }
+
+    /// The portal in use and where its token comes from.
+    pub fn portal_settings(&self) -> Result<PortalSettings> {
+        let (url, from_env) = self.portal_url()?;
+        let source = if url.is_empty() { Source::None } else { self.secrets.token(&url).1 };
+        Ok(PortalSettings { url, url_from_env: from_env, token_source: token_source(source) })
+    }
+
+    /// Sets the portal's address (and, if given, its token, kept in the keyring).
+    pub fn set_portal(&self, url: &str, token: Option<&str>) -> Result<PortalSettings> {
+        let url = url.trim().trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://"))
+            || url.len() < 10
+            || url.contains(char::is_whitespace)
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "the portal address must start with http:// or https://",
+            ));
+        }
+        self.store().set_kv(PORTAL_URL_KEY, Some(url)).map_err(|e| self.store_err(e))?;
+        if let Some(t) = token.map(str::trim).filter(|t| !t.is_empty()) {
+            self.secrets.set_token(url, t);
+        }
+        self.portal_settings()
+    }
+
+    /// Where and how to send, when both the address and a token are known.
+    pub fn portal_config(&self) -> Result<Option<PortalConfig>> {
+        self.portal_config_at(None)
+    }
+
+    /// Like [`Hoso::portal_config`], with another address for this call only.
+    pub fn portal_config_at(&self, url: Option<&str>) -> Result<Option<PortalConfig>> {
+        let url = match url {
+            Some(u) => u.trim().trim_end_matches('/').to_owned(),
+            None => self.portal_url()?.0,
+        };
+        if url.is_empty() {
+            return Ok(None);
+        }
+        Ok(self.secrets.token(&url).0.map(|token| PortalConfig { url, token }))
+    }
+
+    fn portal_url(&self) -> Result<(String, bool)> {
+        if let Some(u) = std::env::var(PORTAL_URL_ENV).ok().filter(|u| !u.trim().is_empty()) {
+            return Ok((u.trim().trim_end_matches('/').to_owned(), true));
+        }
+        let stored = self.store().kv(PORTAL_URL_KEY).map_err(|e| self.store_err(e))?;
+        Ok((stored.unwrap_or_default(), false))
+    }
+}
+
+pub(crate) fn job_state(s: hoso_store::JobState) -> JobState {
+    use hoso_store::JobState as S;
+    match s {
+        S::Queued => JobState::Queued,
+        S::Uploading => JobState::Uploading,
+        S::Submitting => JobState::Submitting,
+        S::Sent => JobState::Sent,
+        S::SetAside => JobState::SetAside,
+    }
+}
+
+fn token_source(s: Source) -> TokenSource {
+    match s {
+        Source::Environment => TokenSource::Environment,
+        Source::Keyring => TokenSource::Keyring,
+        Source::Session => TokenSource::Session,
+        Source::None => TokenSource::None,
+    }
+}
