@@ -58,6 +58,7 @@ npm_ci() {
 }
 npm_ci ui
 npm_ci tests/e2e
+npm_ci tests/tus-peer
 
 # tauri-driver bridges WebDriver to WebKitWebDriver for the end-to-end tests.
 if ! cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then

@@ -24,7 +24,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "crate tests"
 cargo test --workspace --locked
 step "app build"
-cargo build --locked -p hoso-desktop -p hoso-cli
+cargo build --locked -p hoso-desktop -p hoso-cli -p hoso-portal
 step "end-to-end tests (real window, Xvfb, tauri-driver)"
 npm --prefix tests/e2e run --silent test
 printf '\nAll tests passed in %d s.\n' "$((SECONDS - begin))"

@@ -13,6 +13,12 @@ fn main() {
         "trash_dossier",
         "restore_dossier",
         "purge_dossier",
+        "add_page",
+        "finalize_dossier",
+        "unqueue_dossier",
+        "send_now",
+        "portal_settings",
+        "set_portal",
         "app_ready",
     ];
     tauri_build::try_build(

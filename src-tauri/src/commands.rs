@@ -1,8 +1,10 @@
 //! Thin commands: unpack arguments, call the façade, return its `{ code, message }` error.
 
 use hoso_api::ApiError;
+use hoso_api::ErrorCode;
 use hoso_api::types::{
-    Dossier, DossierList, FieldChange, ListQuery, ProcedureSummary, SaveOutcome, Startup,
+    Dossier, DossierList, FieldChange, ListQuery, PortalSettings, ProcedureSummary, SaveOutcome,
+    Startup,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -22,6 +24,12 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         trash_dossier,
         restore_dossier,
         purge_dossier,
+        add_page,
+        finalize_dossier,
+        unqueue_dossier,
+        send_now,
+        portal_settings,
+        set_portal,
         app_ready,
     ]
 }
@@ -82,6 +90,82 @@ fn restore_dossier<R: Runtime>(app: AppHandle<R>, id: String) -> Result<()> {
 #[tauri::command(async)]
 fn purge_dossier<R: Runtime>(app: AppHandle<R>, id: String) -> Result<()> {
     app.hoso()?.purge_dossier(&id)
+}
+
+/// Attaches a file sent as the raw request body; `x-dossier-id`, `x-component` and
+/// `x-file-name` (URI-encoded) headers say where.
+#[tauri::command]
+fn add_page<R: Runtime>(app: AppHandle<R>, request: tauri::ipc::Request<'_>) -> Result<Dossier> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "the file must be sent as raw bytes"));
+    };
+    let header = |name: &str| {
+        request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    };
+    let name = percent_decode(&header("x-file-name"));
+    let media_type = hoso_api::media_type_of(bytes);
+    app.hoso()?.add_page(&header("x-dossier-id"), &header("x-component"), bytes, media_type, &name)
+}
+
+#[tauri::command(async)]
+fn finalize_dossier<R: Runtime>(
+    app: AppHandle<R>,
+    backend: State<'_, Backend>,
+    id: String,
+) -> Result<Dossier> {
+    let d = app.hoso()?.finalize(&id)?;
+    backend.wake.notify();
+    Ok(d)
+}
+
+#[tauri::command(async)]
+fn unqueue_dossier<R: Runtime>(app: AppHandle<R>, id: String) -> Result<Dossier> {
+    app.hoso()?.unqueue(&id)
+}
+
+#[tauri::command(async)]
+fn send_now<R: Runtime>(app: AppHandle<R>, backend: State<'_, Backend>) -> Result<()> {
+    app.hoso()?.send_now()?;
+    backend.wake.notify();
+    Ok(())
+}
+
+#[tauri::command(async)]
+fn portal_settings<R: Runtime>(app: AppHandle<R>) -> Result<PortalSettings> {
+    app.hoso()?.portal_settings()
+}
+
+#[tauri::command(async)]
+fn set_portal<R: Runtime>(
+    app: AppHandle<R>,
+    backend: State<'_, Backend>,
+    url: String,
+    token: Option<String>,
+) -> Result<PortalSettings> {
+    let settings = app.hoso()?.set_portal(&url, token.as_deref())?;
+    backend.wake.notify();
+    Ok(settings)
+}
+
+/// Decodes `encodeURIComponent` output; anything malformed is kept as it is.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && let (Some(h), Some(l)) =
+                (b.get(i + 1).and_then(|c| hex(*c)), b.get(i + 2).and_then(|c| hex(*c)))
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The UI painted its first screen. With `HOSO_REPORT_READY` set, says so on stdout for the

@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod sending;
 mod state;
 
 use state::Backend;
@@ -12,11 +13,16 @@ use tauri::Manager;
 fn main() {
     let backend = Backend::from_env();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage(backend)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 software_rendering(&window);
             }
+            let handle = app.handle().clone();
+            let backend = app.state::<Backend>();
+            let wake = std::sync::Arc::clone(&backend.wake);
+            backend.when_open(move |hoso| sending::start(handle, hoso, wake));
             Ok(())
         })
         .invoke_handler(commands::handler())

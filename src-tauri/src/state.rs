@@ -9,10 +9,25 @@ use hoso_api::{ApiError, Hoso, SystemClock};
 use tauri::{Manager, Runtime};
 
 /// The open façade, or what stops it from opening.
-#[derive(Debug)]
 pub struct Backend {
     data_dir: Result<PathBuf, ApiError>,
     hoso: RwLock<Option<Arc<Hoso>>>,
+    /// Wakes the background sender.
+    pub wake: Arc<crate::sending::Wake>,
+    /// Called once with the façade when it opens (starts the sender).
+    on_open: std::sync::Mutex<Option<OnOpen>>,
+}
+
+/// What to do once the façade opens.
+type OnOpen = Box<dyn FnOnce(Arc<Hoso>) + Send>;
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend")
+            .field("data_dir", &self.data_dir)
+            .field("hoso", &self.hoso)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Backend {
@@ -22,7 +37,24 @@ impl Backend {
     }
 
     pub fn new(data_dir: Result<PathBuf, ApiError>) -> Self {
-        Self { data_dir, hoso: RwLock::new(None) }
+        Self {
+            data_dir,
+            hoso: RwLock::new(None),
+            wake: Arc::default(),
+            on_open: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Runs `f` with the façade once it opens (now, if it is open already).
+    pub fn when_open(&self, f: impl FnOnce(Arc<Hoso>) + Send + 'static) {
+        let open = self.hoso.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        match open {
+            Some(h) => f(h),
+            None => {
+                *self.on_open.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(Box::new(f))
+            }
+        }
     }
 
     /// Opens the store if it is not open yet and reports the outcome.
@@ -54,6 +86,11 @@ impl Backend {
         let dir = self.data_dir.as_ref().map_err(Clone::clone)?;
         let opened = Arc::new(Hoso::open(dir, Arc::new(SystemClock))?);
         *slot = Some(Arc::clone(&opened));
+        drop(slot);
+        let hook = self.on_open.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        if let Some(f) = hook {
+            f(Arc::clone(&opened));
+        }
         Ok(opened)
     }
 }

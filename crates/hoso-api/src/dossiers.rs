@@ -12,6 +12,24 @@ use crate::types::{
 };
 use crate::{ApiError, ErrorCode, Hoso, Result};
 
+/// The largest file a page may be (a phone photo is 3–6 MB; a scan of many pages more).
+pub const MAX_PAGE_BYTES: usize = 30 * 1024 * 1024;
+
+/// The media type of a file from its first bytes (names can lie).
+pub fn media_type_of(bytes: &[u8]) -> &'static str {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [b'%', b'P', b'D', b'F', ..] => "application/pdf",
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
+        [b'I', b'I', 42, 0, ..] | [b'M', b'M', 0, 42, ..] => "image/tiff",
+        [_, _, _, _, b'f', b't', b'y', b'p', b'h', b'e', b'i', b'c' | b'x' | b'f', ..] => {
+            "image/heic"
+        }
+        _ => "application/octet-stream",
+    }
+}
+
 /// The longest value a field may hold, in characters; longer input is refused, not cut.
 pub const MAX_VALUE_CHARS: usize = 10_000;
 /// Dossiers per list page unless the caller asks otherwise, and the most it may ask for.
@@ -145,6 +163,15 @@ impl Hoso {
         media_type: &str,
         original_name: &str,
     ) -> Result<Dossier> {
+        if bytes.len() > MAX_PAGE_BYTES {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "the file is {} bytes; a page may be at most {MAX_PAGE_BYTES}",
+                    bytes.len()
+                ),
+            ));
+        }
         let code = self.store().dossier_procedure(id).map_err(|e| self.store_err(e))?;
         let procedure = self.catalogue.procedure(&code).ok_or_else(|| unknown_procedure(&code))?;
         if !procedure.components.iter().any(|c| c.code == component) {

@@ -17,9 +17,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hoso_catalogue::{Catalogue, compare_versions};
 use hoso_store::{CachedCatalogue, Store};
 
+pub use dossiers::{MAX_PAGE_BYTES, media_type_of};
 pub use error::{ApiError, ErrorCode, Result};
 pub use hoso_outbox::{Clock, PortalConfig, Progress, SystemClock};
 pub use hoso_store::DB_FILE;
+pub use sending::SendSession;
 
 /// Environment variable that overrides the data directory.
 pub const DATA_DIR_ENV: &str = "HOSO_DATA_DIR";

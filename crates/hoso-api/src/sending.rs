@@ -165,3 +165,54 @@ fn token_source(s: Source) -> TokenSource {
         Source::None => TokenSource::None,
     }
 }
+
+/// A sending session against one portal: what the shell's background thread and `hoso send`
+/// drive, one round at a time.
+#[derive(Debug)]
+pub struct SendSession {
+    inner: hoso_outbox::Sender,
+}
+
+impl Hoso {
+    /// Opens a sending session (its own store connection); its progress shows in this façade.
+    pub fn open_sender(&self, config: PortalConfig) -> Result<SendSession> {
+        let inner =
+            hoso_outbox::Sender::open(&self.data_dir, config, std::sync::Arc::clone(&self.clock))
+                .map_err(|e| outbox_error(&e, &self.data_dir))?;
+        self.attach_progress(inner.progress());
+        Ok(SendSession { inner })
+    }
+}
+
+impl SendSession {
+    /// One round: probe the portal, send what is due, follow statuses.
+    pub fn pass(&mut self) -> Result<crate::types::SendReport> {
+        self.inner
+            .pass()
+            .map(Into::into)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// Is anything due now?
+    pub fn has_work(&self) -> Result<bool> {
+        self.inner.has_work().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// When something next falls due (milliseconds since the epoch), if ever.
+    pub fn next_due(&self) -> Result<Option<i64>> {
+        self.inner.next_due().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// Dossiers still to send.
+    pub fn outstanding(&self) -> Result<usize> {
+        self.inner.outstanding().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    }
+}
+
+fn outbox_error(e: &hoso_outbox::Error, data_dir: &std::path::Path) -> ApiError {
+    match e {
+        hoso_outbox::Error::Store(_) => {
+            ApiError::new(ErrorCode::StoreUnavailable, format!("{e} ({})", data_dir.display()))
+        }
+    }
+}

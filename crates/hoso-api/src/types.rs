@@ -374,6 +374,58 @@ pub struct PortalSettings {
     pub token_source: TokenSource,
 }
 
+/// What a sending round changed, for the app to refresh and notify.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SendReport {
+    /// The portal answered.
+    pub connected: bool,
+    /// The portal refused the token.
+    pub unauthorized: bool,
+    /// Dossiers that reached the portal: id and receipt.
+    pub submitted: Vec<SubmittedDossier>,
+    /// Dossiers set aside: id and reason code.
+    pub set_aside: Vec<SetAsideDossier>,
+    /// Status changes applied.
+    pub status_changes: u32,
+}
+
+/// A dossier that reached the portal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmittedDossier {
+    pub id: String,
+    pub receipt: String,
+}
+
+/// A dossier that cannot go as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetAsideDossier {
+    pub id: String,
+    pub code: String,
+}
+
+impl From<hoso_outbox::PassReport> for SendReport {
+    fn from(r: hoso_outbox::PassReport) -> Self {
+        Self {
+            connected: r.connected,
+            unauthorized: r.unauthorized,
+            submitted: r
+                .submitted
+                .into_iter()
+                .map(|(id, receipt)| SubmittedDossier { id, receipt })
+                .collect(),
+            set_aside: r
+                .set_aside
+                .into_iter()
+                .map(|(id, code)| SetAsideDossier { id, code })
+                .collect(),
+            status_changes: u32::try_from(r.status_changes).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 /// The TypeScript declarations of every transport type, as committed in `ui/src/lib/bindings.ts`.
 pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -408,6 +460,9 @@ pub fn typescript_bindings() -> String {
         DossierList::decl(&cfg),
         TokenSource::decl(&cfg),
         PortalSettings::decl(&cfg),
+        SendReport::decl(&cfg),
+        SubmittedDossier::decl(&cfg),
+        SetAsideDossier::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/hoso-api/src/types.rs by `make bindings`. Do not edit.\n\n",

@@ -14,6 +14,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+
+mod send;
 use clap::Parser;
 use hoso_api::types::{FieldChange, ListQuery};
 use hoso_api::{Hoso, SystemClock};
@@ -36,6 +38,15 @@ struct Args {
     /// Keep the benchmark store here instead of a temporary directory.
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Only the sending figures (weak link, portal intake).
+    #[arg(long)]
+    send_only: bool,
+    /// Skip the sending figures.
+    #[arg(long)]
+    no_send: bool,
+    /// The hoso-portal binary (default: next to this one).
+    #[arg(long)]
+    portal: Option<PathBuf>,
 }
 
 const SURNAMES: [&str; 12] =
@@ -320,11 +331,18 @@ fn drop_page_cache() -> bool {
 
 fn main() -> Result<()> {
     let args = Args::parse();
-    let tmp = tempfile::tempdir()?;
-    let dir = args.data_dir.clone().unwrap_or_else(|| tmp.path().to_owned());
-    store_figures(&args, &dir)?;
-    if let Some(app) = &args.app {
-        app_figures(app, &dir, args.launches.max(1))?;
+    if !args.send_only {
+        let tmp = tempfile::tempdir()?;
+        let dir = args.data_dir.clone().unwrap_or_else(|| tmp.path().to_owned());
+        store_figures(&args, &dir)?;
+        if let Some(app) = &args.app {
+            app_figures(app, &dir, args.launches.max(1))?;
+        }
+    }
+    if !args.no_send {
+        let portal = args.portal.clone().unwrap_or_else(send::default_portal_bin);
+        send::weak_link(&portal)?;
+        send::intake(&portal, 50, 100)?;
     }
     Ok(())
 }

@@ -134,7 +134,13 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
                 })?;
                 let name =
                     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                last = Some(hoso.add_page(&id, &component, &bytes, media_type(&bytes), &name)?);
+                last = Some(hoso.add_page(
+                    &id,
+                    &component,
+                    &bytes,
+                    hoso_api::media_type_of(&bytes),
+                    &name,
+                )?);
             }
             let d = last.ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "no file given"))?;
             if json { emit(&mut out, &d) } else { show(&mut out, &d).map_err(io_err) }
@@ -219,31 +225,18 @@ fn send(
             "no portal configured: give --portal URL (or HOSO_PORTAL_URL) and HOSO_PORTAL_TOKEN",
         )
     })?;
-    let mut sender = hoso_outbox::Sender::open(hoso.data_dir(), config, Arc::new(SystemClock))
-        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let mut sender = hoso.open_sender(config)?;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(timeout);
     let (mut submitted, mut set_aside) = (Vec::new(), Vec::new());
-    let (mut connected, mut unauthorized, mut changes) = (false, false, 0usize);
+    let (mut connected, mut unauthorized, mut changes) = (false, false, 0u32);
     loop {
-        let report =
-            sender.pass().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let report = sender.pass()?;
         connected |= report.connected;
         unauthorized |= report.unauthorized;
         changes += report.status_changes;
-        submitted.extend(
-            report
-                .submitted
-                .into_iter()
-                .map(|(id, receipt)| serde_json::json!({ "id": id, "receipt": receipt })),
-        );
-        set_aside.extend(
-            report
-                .set_aside
-                .into_iter()
-                .map(|(id, code)| serde_json::json!({ "id": id, "code": code })),
-        );
-        let outstanding =
-            sender.outstanding().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        submitted.extend(report.submitted.iter().cloned());
+        set_aside.extend(report.set_aside.iter().cloned());
+        let outstanding = sender.outstanding()?;
         if !wait || outstanding == 0 || unauthorized || std::time::Instant::now() >= deadline {
             return Ok(serde_json::json!({
                 "connected": connected,
@@ -256,28 +249,12 @@ fn send(
         }
         // Wait for the next due job, at most a few seconds at a time, never past the deadline.
         let now = SystemClock.now_ms();
-        let due = sender
-            .next_due()
-            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
-            .unwrap_or(now + 1_000);
+        let due = sender.next_due()?.unwrap_or(now + 1_000);
         let pause = (due - now).clamp(100, if report.connected { 2_000 } else { 5_000 });
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         std::thread::sleep(
             std::time::Duration::from_millis(u64::try_from(pause).unwrap_or(100)).min(left),
         );
-    }
-}
-
-/// The media type of a file from its first bytes (names can lie).
-fn media_type(bytes: &[u8]) -> &'static str {
-    match bytes {
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [0x89, b'P', b'N', b'G', ..] => "image/png",
-        [b'%', b'P', b'D', b'F', ..] => "application/pdf",
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
-        [b'I', b'I', 42, 0, ..] | [b'M', b'M', 0, 42, ..] => "image/tiff",
-        [_, _, _, _, b'f', b't', b'y', b'p', b'h', b'e', b'i', b'c', ..] => "image/heic",
-        _ => "application/octet-stream",
     }
 }
 

@@ -275,12 +275,12 @@ fn reader(
     while alive(shared, dead, generation) {
         let config = shared.config();
         let bucket = if dir == Direction::Up { &shared.up } else { &shared.down };
-        // Take the bandwidth first, so the sender's data waits in its own buffers, as on a
-        // real slow link.
-        bucket.take(PIECE, config.bytes_per_sec);
         match from.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => {
+                // A piece takes its time on the link before the next is read, so the sender's
+                // data waits in its own buffers, as on a real slow link.
+                bucket.take(n, config.bytes_per_sec);
                 if dir == Direction::Up {
                     // A request line starts a write of its own (HTTP/1.1 does not pipeline),
                     // so it is found within one piece, on a fresh or a kept-alive connection.

@@ -180,7 +180,13 @@ impl Sender {
         if !report.submitted.is_empty() || status_due {
             self.follow_status(&mut report)?;
         }
-        self.refresh_catalogue()?;
+        // The catalogue (tens of kB) waits for a round that had nothing else to carry.
+        if report.submitted.is_empty()
+            && report.deferred == 0
+            && self.store.outstanding_jobs()? == 0
+        {
+            self.refresh_catalogue()?;
+        }
         Ok(report)
     }
 
@@ -364,7 +370,16 @@ impl Sender {
                 f["upload"] = Value::String(url);
             }
         }
-        match self.portal.submit(&payload) {
+        // A dropped answer is retried at once a few times: the same body is safe to send again.
+        let mut sent = self.portal.submit(&payload);
+        for attempt in 1..=3u64 {
+            if !matches!(sent, Err(NetError::NotConnected(_))) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(250 * attempt));
+            sent = self.portal.submit(&payload);
+        }
+        match sent {
             Ok(receipt) => {
                 self.store.record_receipt(
                     &job.dossier_id,
@@ -540,23 +555,31 @@ fn upload_one(
     emit: &mut dyn FnMut(UploadEvent),
 ) -> std::result::Result<(), NetError> {
     let metadata = [("filename", task.name.as_str()), ("sha256", task.sha256.as_str())];
-    let mut url = match &task.url {
-        Some(u) => u.clone(),
+    let (mut url, mut known) = match &task.url {
+        Some(u) => (u.clone(), None),
         None => {
-            let u = tus.create(endpoint, task.size, &metadata)?;
+            let u = tus.create_retrying(endpoint, task.size, &metadata)?;
             emit(UploadEvent::Created(u.clone()));
-            u
+            (u, Some(0))
         }
     };
     for attempt in 0..2 {
         let mut estimate = *link.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let file = crate::tus::LocalFile { path: &task.path, size: task.size };
-        let result = tus.upload_rest(&url, file, caps, &mut estimate, &task.pushed, emit);
+        let result = tus.upload_rest(
+            crate::tus::Target { url: &url, known_offset: known },
+            file,
+            caps,
+            &mut estimate,
+            &task.pushed,
+            emit,
+        );
         *link.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = estimate;
         match result {
             Err(NetError::Permanent { code, .. }) if code == "upload_gone" && attempt == 0 => {
-                url = tus.create(endpoint, task.size, &metadata)?;
+                url = tus.create_retrying(endpoint, task.size, &metadata)?;
                 emit(UploadEvent::Created(url.clone()));
+                known = Some(0);
             }
             other => return other,
         }

@@ -49,6 +49,13 @@ pub struct LinkEstimate {
     bytes_per_sec: Option<f64>,
 }
 
+/// An upload on the server, and its offset when certain (0 for an upload just created).
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub url: &'a str,
+    pub known_offset: Option<u64>,
+}
+
 /// A file on disk to upload.
 #[derive(Debug, Clone, Copy)]
 pub struct LocalFile<'a> {
@@ -140,6 +147,25 @@ impl TusClient {
             checksum_sha256,
             max_size: header("tus-max-size").parse().ok(),
         })
+    }
+
+    /// Like [`TusClient::create`], retrying a few times at once when the link drops.
+    pub fn create_retrying(
+        &self,
+        endpoint: &str,
+        length: u64,
+        metadata: &[(&str, &str)],
+    ) -> Result<String, NetError> {
+        let mut failures = 0;
+        loop {
+            match self.create(endpoint, length, metadata) {
+                Err(NetError::NotConnected(_)) if failures < QUICK_RETRIES => {
+                    failures += 1;
+                    pause(failures);
+                }
+                other => return other,
+            }
+        }
     }
 
     /// `POST endpoint`: creates an upload of `length` bytes; returns its absolute URL.
@@ -235,12 +261,12 @@ impl TusClient {
         classify(req.call(), self.identity).map(|_| ())
     }
 
-    /// Sends the rest of the file at `path` (of `size` bytes) to `url`, resuming from the
-    /// server's offset after every failure, until the server has it all. Gives up after a few
+    /// Sends the rest of `file` to the target upload, resuming from the server's offset after
+    /// every failure, until the server has it all. A known offset saves the first HEAD. Gives up after a few
     /// failures in a row without progress, or when the upload is gone (code `upload_gone`).
     pub fn upload_rest(
         &self,
-        url: &str,
+        target: Target<'_>,
         file: LocalFile<'_>,
         caps: &Capabilities,
         link: &mut LinkEstimate,
@@ -248,18 +274,25 @@ impl TusClient {
         on_event: &mut dyn FnMut(UploadEvent),
     ) -> Result<(), NetError> {
         let LocalFile { path, size } = file;
+        let Target { url, known_offset } = target;
         let mut failures = 0u32;
         let mut best = 0u64;
         let mut restarts = 0u32;
+        // The server's offset is asked (HEAD) only when it is not known from the last answer:
+        // at the start and after a failure. Each question costs a round trip on a slow link.
+        let mut known: Option<u64> = known_offset;
         loop {
-            let offset = match self.offset(url) {
-                Ok(o) => o,
-                Err(e) if retryable(&e) && failures < QUICK_RETRIES => {
-                    failures += 1;
-                    pause(failures);
-                    continue;
-                }
-                Err(e) => return Err(e),
+            let offset = match known.take() {
+                Some(o) => o,
+                None => match self.offset(url) {
+                    Ok(o) => o,
+                    Err(e) if retryable(&e) && failures < QUICK_RETRIES => {
+                        failures += 1;
+                        pause(failures);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                },
             };
             if offset < best {
                 // The server threw bytes away (its whole-file check failed): start over, twice
@@ -307,6 +340,7 @@ impl TusClient {
                     if new_offset >= size {
                         return Ok(());
                     }
+                    known = Some(new_offset);
                 }
                 Err(e) if retryable(&e) && failures < QUICK_RETRIES => {
                     // Count what went through before the failure towards the estimate too.

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::db::{FileProblem, Submitted, SubmittedFile, SupplementOutcome};
+use crate::db::{FileProblem, SubmitRequest, Submitted, SubmittedFile, SupplementOutcome};
 use crate::{Device, Portal, now_ms};
 
 /// A JSON error body `{ code, message }` with its status.
@@ -181,15 +181,19 @@ pub(crate) async fn submit(
         );
     }
     let (text, hash) = canonical(&value);
-    let list = files(&sub.files);
-    let prefix = portal.config.receipt_prefix.clone();
     let now = now_ms();
-    let day = vietnam_yymmdd(now);
-    let (client_id, code) = (sub.client_id.clone(), sub.procedure_code.clone());
-    let outcome = blocking(&portal, move |db| {
-        db.submit(&device.0, &client_id, &code, &text, &hash, &list, &prefix, &day, now)
-    })
-    .await;
+    let request = SubmitRequest {
+        token_hash: device.0,
+        client_id: sub.client_id.clone(),
+        procedure_code: sub.procedure_code.clone(),
+        body: text,
+        body_sha256: hash,
+        files: files(&sub.files),
+        receipt_prefix: portal.config.receipt_prefix.clone(),
+        yymmdd: vietnam_yymmdd(now),
+        now,
+    };
+    let outcome = portal.submits.submit(&portal, request).await;
     match outcome {
         Err(r) => r,
         Ok(Err(problem)) => file_problem(problem),
@@ -208,6 +212,74 @@ pub(crate) async fn submit(
             })),
         )
             .into_response(),
+    }
+}
+
+type Outcome = Result<Result<Submitted, FileProblem>, Response>;
+
+/// Group commit for submissions: each request joins a queue; the first to find no committer
+/// running becomes it, and records everything queued in one transaction per round, so many
+/// submissions share one disk flush while each answer still waits for its own durable write.
+#[derive(Debug, Default)]
+pub(crate) struct SubmitQueue {
+    /// Waiting submissions, and whether a committer is running.
+    inner: std::sync::Mutex<(Vec<Waiting>, bool)>,
+}
+
+/// A submission waiting for the group commit, with where to send its outcome.
+type Waiting = (SubmitRequest, tokio::sync::oneshot::Sender<Outcome>);
+
+/// The most submissions recorded in one transaction.
+const GROUP: usize = 128;
+
+impl SubmitQueue {
+    async fn submit(&self, portal: &Arc<Portal>, request: SubmitRequest) -> Outcome {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let lead = {
+            let mut q = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            q.0.push((request, tx));
+            !std::mem::replace(&mut q.1, true)
+        };
+        if lead {
+            let p = Arc::clone(portal);
+            tokio::task::spawn_blocking(move || p.submits.commit_all(&p));
+        }
+        rx.await.unwrap_or_else(|_| {
+            Err(error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the submission was lost"))
+        })
+    }
+
+    fn commit_all(&self, portal: &Portal) {
+        loop {
+            let batch: Vec<_> = {
+                let mut q = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                if q.0.is_empty() {
+                    q.1 = false;
+                    return;
+                }
+                let n = q.0.len().min(GROUP);
+                q.0.drain(..n).collect()
+            };
+            let requests: Vec<&SubmitRequest> = batch.iter().map(|(r, _)| r).collect();
+            let results = portal.db().submit_batch(&requests);
+            match results {
+                Ok(list) => {
+                    for ((_, tx), r) in batch.into_iter().zip(list) {
+                        let _ = tx.send(Ok(r));
+                    }
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    for (_, tx) in batch {
+                        let _ = tx.send(Err(error(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "internal",
+                            &message,
+                        )));
+                    }
+                }
+            }
+        }
     }
 }
 

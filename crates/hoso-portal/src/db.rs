@@ -140,9 +140,23 @@ impl Db {
         let _ = std::fs::create_dir_all(data_dir);
         let conn = Connection::open(data_dir.join("portal.sqlite3"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-        )?;
+        // Switching a new database to WAL does not wait on the busy handler; when another
+        // process is creating the same database at that moment, wait and try again (bounded).
+        for attempt in 0.. {
+            match conn.execute_batch("PRAGMA journal_mode = WAL") {
+                Err(e)
+                    if attempt < 50
+                        && e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => {
+                    other?;
+                    break;
+                }
+            }
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         // The version is read under the write lock, so two processes opening a new folder at
         // once (the server and an operator command) do not both migrate it.
         let newest = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -239,71 +253,20 @@ impl Db {
             .collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records a submission exactly once. `body_sha256` identifies the body; `files` were
-    /// checked by `check_files` in the same transaction.
-    #[allow(clippy::too_many_arguments)]
-    pub fn submit(
+    /// Records submissions exactly once each, in one transaction (one disk flush for the whole
+    /// group). A request whose files do not check out writes nothing; two requests in the same
+    /// group with the same client id see each other (the second is a replay or a conflict).
+    pub fn submit_batch(
         &mut self,
-        token_hash: &str,
-        client_id: &str,
-        procedure_code: &str,
-        body: &str,
-        body_sha256: &str,
-        files: &[SubmittedFile],
-        prefix: &str,
-        yymmdd: &str,
-        now: i64,
-    ) -> DbResult<Result<Submitted, FileProblem>> {
+        requests: &[&SubmitRequest],
+    ) -> DbResult<Vec<Result<Submitted, FileProblem>>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing = tx
-            .query_row(
-                "SELECT receipt, state, received_at, body_sha256 FROM dossier WHERE client_id = ?1",
-                [client_id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        if let Some((receipt, state, received_at, hash)) = existing {
-            let info = ReceiptInfo { client_id: client_id.to_owned(), receipt, state, received_at };
-            return Ok(Ok(if hash == body_sha256 {
-                Submitted::Replay(info)
-            } else {
-                Submitted::Conflict(info)
-            }));
+        let mut out = Vec::with_capacity(requests.len());
+        for r in requests {
+            out.push(submit_in(&tx, r)?);
         }
-        if let Err(problem) = check_files(&tx, token_hash, files)? {
-            return Ok(Err(problem));
-        }
-        let number: u32 = tx.query_row(
-            "INSERT INTO receipt_day (day, last) VALUES (?1, 1)
-             ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
-            [yymmdd],
-            |r| r.get(0),
-        )?;
-        let receipt = receipt::format(prefix, yymmdd, number);
-        tx.execute(
-            "INSERT INTO dossier (client_id, token_hash, receipt, body_sha256, procedure_code, body, state, received_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'received', ?7, ?7)",
-            params![client_id, token_hash, receipt, body_sha256, procedure_code, body, now],
-        )?;
-        insert_files(&tx, client_id, files, None)?;
-        tx.execute(
-            "INSERT INTO change (client_id, token_hash, state, message, at) VALUES (?1, ?2, 'received', '', ?3)",
-            params![client_id, token_hash, now],
-        )?;
         tx.commit()?;
-        Ok(Ok(Submitted::New(ReceiptInfo {
-            client_id: client_id.to_owned(),
-            receipt,
-            state: "received".to_owned(),
-            received_at: now,
-        })))
+        Ok(out)
     }
 
     /// Records a supplement once (keyed by its id) and puts the dossier back to `received`.
@@ -501,6 +464,74 @@ impl Db {
         }
         Ok(list)
     }
+}
+
+/// One submission, as the handler parsed it.
+#[derive(Debug, Clone)]
+pub struct SubmitRequest {
+    pub token_hash: String,
+    pub client_id: String,
+    pub procedure_code: String,
+    /// The canonical body, stored as it is.
+    pub body: String,
+    /// The SHA-256 that identifies the body (see the API guide).
+    pub body_sha256: String,
+    pub files: Vec<SubmittedFile>,
+    pub receipt_prefix: String,
+    /// Vietnam's day (YYMMDD) when it arrived.
+    pub yymmdd: String,
+    pub now: i64,
+}
+
+fn submit_in(
+    tx: &rusqlite::Transaction<'_>,
+    r: &SubmitRequest,
+) -> DbResult<Result<Submitted, FileProblem>> {
+    let existing = tx
+        .prepare_cached(
+            "SELECT receipt, state, received_at, body_sha256 FROM dossier WHERE client_id = ?1",
+        )?
+        .query_row([&r.client_id], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    if let Some((receipt, state, received_at, hash)) = existing {
+        let info = ReceiptInfo { client_id: r.client_id.clone(), receipt, state, received_at };
+        return Ok(Ok(if hash == r.body_sha256 {
+            Submitted::Replay(info)
+        } else {
+            Submitted::Conflict(info)
+        }));
+    }
+    if let Err(problem) = check_files(tx, &r.token_hash, &r.files)? {
+        return Ok(Err(problem));
+    }
+    let number: u32 = tx
+        .prepare_cached(
+            "INSERT INTO receipt_day (day, last) VALUES (?1, 1)
+         ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+        )?
+        .query_row([&r.yymmdd], |row| row.get(0))?;
+    let receipt = receipt::format(&r.receipt_prefix, &r.yymmdd, number);
+    tx.prepare_cached(
+        "INSERT INTO dossier (client_id, token_hash, receipt, body_sha256, procedure_code, body, state, received_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'received', ?7, ?7)",
+    )?
+    .execute(params![r.client_id, r.token_hash, receipt, r.body_sha256, r.procedure_code, r.body, r.now])?;
+    insert_files(tx, &r.client_id, &r.files, None)?;
+    tx.prepare_cached("INSERT INTO change (client_id, token_hash, state, message, at) VALUES (?1, ?2, 'received', '', ?3)")?
+        .execute(params![r.client_id, r.token_hash, r.now])?;
+    Ok(Ok(Submitted::New(ReceiptInfo {
+        client_id: r.client_id.clone(),
+        receipt,
+        state: "received".to_owned(),
+        received_at: r.now,
+    })))
 }
 
 /// Outcome of a supplement.

@@ -82,6 +82,10 @@ pub(crate) struct Portal {
     db: Mutex<Db>,
     pub uploads: tus::Locks,
     pub catalogue: (String, String),
+    /// Token hashes already seen in the database (tokens are never deleted while running).
+    known_tokens: std::sync::RwLock<std::collections::HashSet<String>>,
+    /// Submissions waiting for the next group commit.
+    pub submits: api::SubmitQueue,
 }
 
 impl Portal {
@@ -130,6 +134,8 @@ fn open(config: Config) -> anyhow::Result<Portal> {
         db: Mutex::new(db),
         uploads: tus::Locks::default(),
         catalogue: (body, etag),
+        known_tokens: std::sync::RwLock::default(),
+        submits: api::SubmitQueue::default(),
     })
 }
 
@@ -183,10 +189,25 @@ async fn authenticate(
         return api::error(StatusCode::UNAUTHORIZED, "unauthorized", "a bearer token is required");
     };
     let hash = token_hash(token);
-    let known = {
+    let cached = portal
+        .known_tokens
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .contains(&hash);
+    let known = if cached {
+        Ok(Ok(true))
+    } else {
         let p = Arc::clone(&portal);
         let h = hash.clone();
-        tokio::task::spawn_blocking(move || p.db().token_known(&h)).await
+        let found = tokio::task::spawn_blocking(move || p.db().token_known(&h)).await;
+        if let Ok(Ok(true)) = found {
+            portal
+                .known_tokens
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(hash.clone());
+        }
+        found
     };
     match known {
         Ok(Ok(true)) => {

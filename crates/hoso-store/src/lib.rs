@@ -104,7 +104,20 @@ impl Store {
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         check_integrity(&conn)?;
-        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        // Switching a new database to WAL does not wait on the busy handler: when another
+        // process (the CLI, a second window) creates it at the same moment, wait a little.
+        let mut attempt = 0;
+        let mode: String = loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+                Err(e)
+                    if attempt < 30 && e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) =>
+                {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => break other?,
+            }
+        };
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Corrupt(format!("journal mode is {mode}, not WAL")));
         }

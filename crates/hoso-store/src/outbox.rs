@@ -335,8 +335,11 @@ impl Store {
     /// Applies a status change from the portal's feed (ignored for unknown dossiers).
     pub fn apply_status(&self, change: &StatusChange<'_>, now: i64) -> Result<bool> {
         let tx = self.immediate()?;
+        // A change that repeats what the dossier already shows (the feed's first "received"
+        // after the receipt was recorded) is not news.
         let n = tx.execute(
-            "UPDATE dossier SET state = ?2, status_message = ?3, updated_at = ?4 WHERE id = ?1 AND receipt IS NOT NULL",
+            "UPDATE dossier SET state = ?2, status_message = ?3, updated_at = ?4
+             WHERE id = ?1 AND receipt IS NOT NULL AND (state != ?2 OR status_message != ?3)",
             params![change.dossier_id, change.state.as_str(), change.message, now],
         )?;
         if n > 0 {

@@ -116,3 +116,29 @@ url: string,
  * Set by `HOSO_PORTAL_URL` (then the settings screen cannot change it).
  */
 urlFromEnv: boolean, tokenSource: TokenSource, };
+
+export type SendReport = { 
+/**
+ * The portal answered.
+ */
+connected: boolean, 
+/**
+ * The portal refused the token.
+ */
+unauthorized: boolean, 
+/**
+ * Dossiers that reached the portal: id and receipt.
+ */
+submitted: Array<SubmittedDossier>, 
+/**
+ * Dossiers set aside: id and reason code.
+ */
+setAside: Array<SetAsideDossier>, 
+/**
+ * Status changes applied.
+ */
+statusChanges: number, };
+
+export type SubmittedDossier = { id: string, receipt: string, };
+
+export type SetAsideDossier = { id: string, code: string, };

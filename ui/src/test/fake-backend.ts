@@ -9,9 +9,11 @@ import type {
   DossierListItem,
   FieldChange,
   ListQuery,
+  PortalSettings,
   ProcedureDetail,
   ProcedureSummary,
   SaveOutcome,
+  SendReport,
   Startup,
 } from '../lib/bindings';
 
@@ -163,6 +165,60 @@ export class FakeBackend implements Backend {
 
   /** The handler the app registered for the window closing, to call like the shell would. */
   beforeClose: (() => Promise<void>) | undefined;
+
+  async addPage(id: string, component: string, file: File): Promise<Dossier> {
+    this.log('addPage', { id, component, name: file.name });
+    const d = this.dossiers.get(id) ?? this.makeDossier(id);
+    return d;
+  }
+
+  async finalizeDossier(id: string): Promise<Dossier> {
+    this.log('finalizeDossier', id);
+    const d = this.dossiers.get(id);
+    if (!d) throw { code: 'not_found', message: 'no such dossier' };
+    if (d.missing > 0) throw { code: 'not_ready', message: `${d.missing} missing` };
+    d.state = 'queued';
+    d.sending = { jobState: 'queued', errorCode: null, errorDetail: null, attempts: 0, nextAttemptAt: 0, sentBytes: 0, totalBytes: 10 };
+    return d;
+  }
+
+  async unqueueDossier(id: string): Promise<Dossier> {
+    this.log('unqueueDossier', id);
+    const d = this.dossiers.get(id);
+    if (!d) throw { code: 'not_found', message: 'no such dossier' };
+    d.state = 'draft';
+    d.sending = null;
+    return d;
+  }
+
+  async sendNow(): Promise<void> {
+    this.log('sendNow', null);
+  }
+
+  portal: PortalSettings = { url: '', urlFromEnv: false, tokenSource: 'none' };
+
+  async portalSettings(): Promise<PortalSettings> {
+    return this.portal;
+  }
+
+  async setPortal(url: string, token: string | null): Promise<PortalSettings> {
+    this.log('setPortal', { url, token });
+    this.portal = { url, urlFromEnv: false, tokenSource: token ? 'keyring' : this.portal.tokenSource };
+    return this.portal;
+  }
+
+  sendingListeners: ((r: SendReport) => void)[] = [];
+
+  onSending(listener: (r: SendReport) => void): () => void {
+    this.sendingListeners.push(listener);
+    return () => (this.sendingListeners = this.sendingListeners.filter((l) => l !== listener));
+  }
+
+  notifications: { title: string; body: string }[] = [];
+
+  notify(title: string, body: string): void {
+    this.notifications.push({ title, body });
+  }
 
   onCloseRequested(beforeClose: () => Promise<void>): void {
     this.beforeClose = beforeClose;

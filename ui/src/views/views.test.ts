@@ -68,7 +68,47 @@ describe('DossierEditor', () => {
   });
 });
 
+describe('Submitting', () => {
+  it('refuses to finalise while items are missing, then finalises after confirmation', async () => {
+    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+      this.open = true;
+    };
+    HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+      this.open = false;
+    };
+    const backend = new FakeBackend();
+    const d = backend.makeDossier('d1');
+    backend.dossiers.set('d1', d);
+    render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nộp hồ sơ' }));
+    expect(await screen.findByText(/Còn thiếu 4 mục\. Hãy bổ sung/)).toBeTruthy();
+    expect(backend.calls.some((c) => c.cmd === 'finalizeDossier')).toBe(false);
+    cleanup();
+
+    d.missing = 0;
+    d.issues = [];
+    render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nộp hồ sơ' }));
+    await fireEvent.click(screen.getByTestId('finalize-confirm'));
+    await waitFor(() => expect(backend.calls.some((c) => c.cmd === 'finalizeDossier')).toBe(true));
+    expect(await screen.findByTestId('sending-panel')).toBeTruthy();
+    expect(screen.getAllByText('Chờ gửi').length).toBeGreaterThan(0);
+    expect((screen.getByLabelText(/Họ, chữ đệm và tên/) as HTMLInputElement).disabled).toBe(true);
+  });
+});
+
 describe('App', () => {
+  it('notifies when a dossier reaches the portal and shows the connection', async () => {
+    const backend = new FakeBackend();
+    render(App, { backend });
+    await screen.findByRole('heading', { level: 1, name: 'Hồ sơ của bạn' });
+    for (const l of backend.sendingListeners) {
+      l({ connected: true, unauthorized: false, submitted: [{ id: 'd1', receipt: 'HS-261122-000001-K' }], setAside: [], statusChanges: 0 });
+    }
+    expect(backend.notifications.map((n) => n.body)).toContain('Hồ sơ đã được nộp – mã HS-261122-000001-K');
+    expect((await screen.findByTestId('sync-status')).textContent).toMatch('Đã kết nối');
+  });
+
   it('saves what was just typed when the window closes, without waiting for the pause', async () => {
     const backend = new FakeBackend();
     render(App, { backend });

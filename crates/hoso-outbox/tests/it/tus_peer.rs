@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use hoso_linksim::{Link, LinkConfig};
 use hoso_outbox::net::{Identity, agent};
-use hoso_outbox::tus::{LinkEstimate, LocalFile, TusClient, UploadEvent};
+use hoso_outbox::tus::{LinkEstimate, LocalFile, Target, TusClient, UploadEvent};
 
 use crate::support::{bytes, sha};
 
@@ -62,7 +62,7 @@ fn uploads_to_tus_node_server_with_a_cut_and_no_checksum_extension() {
     let mut confirmed = Vec::new();
     client
         .upload_rest(
-            &url,
+            Target { url: &url, known_offset: Some(0) },
             LocalFile { path: &file, size: content.len() as u64 },
             &caps,
             &mut LinkEstimate::default(),

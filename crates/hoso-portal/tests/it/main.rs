@@ -1,5 +1,6 @@
 //! Integration tests of the real `hoso-portal` binary on 127.0.0.1.
 
+mod docs;
 mod dossiers;
 mod faults;
 mod tus;

@@ -7,8 +7,10 @@ import type {
   DossierList,
   FieldChange,
   ListQuery,
+  PortalSettings,
   ProcedureSummary,
   SaveOutcome,
+  SendReport,
   Startup,
 } from '../bindings';
 
@@ -24,6 +26,20 @@ export interface Backend {
   trashDossier(id: string): Promise<void>;
   restoreDossier(id: string): Promise<void>;
   purgeDossier(id: string): Promise<void>;
+  /** Attaches a file (photo, PDF) to a component of a draft. */
+  addPage(id: string, component: string, file: File): Promise<Dossier>;
+  /** Freezes a complete draft into the outbox; it goes out by itself. */
+  finalizeDossier(id: string): Promise<Dossier>;
+  /** Takes a dossier that has not reached the portal back to a draft. */
+  unqueueDossier(id: string): Promise<Dossier>;
+  /** "Gửi ngay": try every waiting dossier now. */
+  sendNow(): Promise<void>;
+  portalSettings(): Promise<PortalSettings>;
+  setPortal(url: string, token: string | null): Promise<PortalSettings>;
+  /** Calls `listener` after every background sending round; returns an unsubscribe. */
+  onSending(listener: (report: SendReport) => void): () => void;
+  /** Shows a desktop notification (if the person allowed them). */
+  notify(title: string, body: string): void;
   /** Runs `beforeClose` (bounded by the implementation) before the window closes. */
   onCloseRequested(beforeClose: () => Promise<void>): void;
   /** Tells the shell the first screen is painted (used by the start-up benchmark). */

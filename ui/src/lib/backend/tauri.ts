@@ -1,7 +1,15 @@
 // The Tauri implementation of Backend: the only module that imports @tauri-apps/api.
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
+import {
+  isPermissionGranted,
+  requestPermission,
+  sendNotification,
+} from '@tauri-apps/plugin-notification';
+
+import type { SendReport } from '../bindings';
 
 import type { Backend } from './backend';
 import { toApiError } from './backend';
@@ -28,6 +36,36 @@ export const tauriBackend: Backend = {
   trashDossier: (id) => call('trash_dossier', { id }),
   restoreDossier: (id) => call('restore_dossier', { id }),
   purgeDossier: (id) => call('purge_dossier', { id }),
+  async addPage(id, component, file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      return await invoke('add_page', bytes, {
+        headers: {
+          'x-dossier-id': id,
+          'x-component': component,
+          'x-file-name': encodeURIComponent(file.name),
+        },
+      });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  finalizeDossier: (id) => call('finalize_dossier', { id }),
+  unqueueDossier: (id) => call('unqueue_dossier', { id }),
+  sendNow: () => call('send_now'),
+  portalSettings: () => call('portal_settings'),
+  setPortal: (url, token) => call('set_portal', { url, token }),
+  onSending(listener) {
+    const unlisten = listen<SendReport>('hoso://sending', (e) => listener(e.payload));
+    return () => void unlisten.then((f) => f());
+  },
+  notify(title, body) {
+    void (async () => {
+      let granted = await isPermissionGranted();
+      if (!granted) granted = (await requestPermission()) === 'granted';
+      if (granted) sendNotification({ title, body });
+    })().catch(() => undefined);
+  },
   onCloseRequested(beforeClose) {
     void getCurrentWindow().onCloseRequested(async () => {
       // Returning without preventDefault lets the window close once pending saves are done.

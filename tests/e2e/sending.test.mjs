@@ -1,0 +1,98 @@
+// End-to-end: a finalised dossier waits as "Chờ gửi" while the portal is down, and becomes
+// "Đã nộp – mã …" by itself when the portal comes up. The real window, the real portal.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { axeViolations, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+
+const bin = (name) => path.join(root, 'target', 'debug', name);
+let display;
+
+before(async () => {
+  display = await startDisplay();
+});
+
+after(() => display?.stop());
+
+async function freePort() {
+  const s = createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address();
+  s.close();
+  await once(s, 'close');
+  return port;
+}
+
+test('a queued dossier goes from "Chờ gửi" to "Đã nộp" when the portal comes up', async () => {
+  const dataDir = tempDataDir();
+  const portalDir = tempDataDir('hoso-portal-');
+  const token = execFileSync(bin('hoso-portal'), ['token', 'create', '--data', portalDir]).toString().trim();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const cli = (...args) =>
+    JSON.parse(execFileSync(bin('hoso'), ['--json', ...args], { env: { ...process.env, HOSO_DATA_DIR: dataDir } }).toString());
+
+  const d = cli(
+    'new', '--procedure', '2.000884',
+    '--field', 'applicant.full_name=Nguyễn Thị Hoa', '--field', 'applicant.cccd=001190012345',
+    '--field', 'applicant.dob=05/09/1990', '--field', 'applicant.sex=Nữ',
+    '--field', 'applicant.address=Thôn 3, xã Tả Van, tỉnh Lào Cai', '--field', 'applicant.phone=0912345678',
+    '--field', 'document.name=Hợp đồng thuê nhà',
+  );
+  const page = path.join(dataDir, 'trang-1.pdf');
+  writeFileSync(page, '%PDF-1.7 hop dong thue nha');
+  cli('attach', d.id, 'van_ban', page);
+  assert.equal(cli('finalize', d.id).state, 'queued');
+
+  const app = await launchApp({
+    display: display.display,
+    dataDir,
+    env: { HOSO_PORTAL_URL: url, HOSO_PORTAL_TOKEN: token },
+  });
+  let portal;
+  try {
+    const b = app.browser;
+    await b.setWindowSize(1366, 768);
+    const item = await b.$('[data-testid=open-dossier]');
+    await item.waitForDisplayed({ timeout: 15_000 });
+    const chip = await b.$('[data-testid=open-dossier] [data-testid=state-chip]');
+    assert.equal(await chip.getText(), 'Chờ gửi');
+    await item.click();
+    const panel = await b.$('[data-testid=sending-panel]');
+    await panel.waitForDisplayed({ timeout: 15_000 });
+    assert.ok((await panel.getText()).includes('Chờ gửi'));
+    await b.waitUntil(async () => (await (await b.$('[data-testid=sync-status]')).getText()).includes('Chưa kết nối'), {
+      timeout: 20_000,
+      timeoutMsg: 'the window never said the portal is unreachable',
+    });
+    await screenshot(b, 'sending-waiting');
+
+    // The portal comes up; HoSo notices by itself (no click).
+    portal = spawn(bin('hoso-portal'), ['--listen', `127.0.0.1:${port}`, '--data', portalDir], { stdio: 'ignore' });
+    await b.waitUntil(async () => {
+      const text = await (await b.$('[data-testid=sending-panel] [data-testid=state-chip]')).getText();
+      return text.startsWith('Đã nộp – mã HS-');
+    }, { timeout: 90_000, interval: 500, timeoutMsg: 'the dossier did not reach "Đã nộp" after the portal came up' });
+    const receipt = await (await b.$('[data-testid=receipt]')).getText();
+    assert.match(receipt, /^HS-\d{6}-\d{6}-[A-Z]$/);
+    await b.execute(() => window.scrollTo(0, 0));
+    await screenshot(b, 'sending-received');
+    const bad = await axeViolations(b, 'sending-received');
+    assert.deepEqual(bad, [], JSON.stringify(bad, null, 2));
+
+    const held = JSON.parse(execFileSync(bin('hoso-portal'), ['dossiers', 'list', '--data', portalDir]).toString());
+    assert.equal(held.length, 1);
+    assert.equal(held[0].clientId, d.id);
+    assert.equal(held[0].receipt, receipt);
+  } finally {
+    await app.close();
+    portal?.kill('SIGTERM');
+  }
+});
