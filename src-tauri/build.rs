@@ -19,6 +19,8 @@ fn main() {
         "send_now",
         "portal_settings",
         "set_portal",
+        "set_sending_paused",
+        "save_receipt",
         "app_ready",
     ];
     tauri_build::try_build(

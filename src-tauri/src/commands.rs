@@ -30,6 +30,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         send_now,
         portal_settings,
         set_portal,
+        set_sending_paused,
+        save_receipt,
         app_ready,
     ]
 }
@@ -145,6 +147,37 @@ fn set_portal<R: Runtime>(
     let settings = app.hoso()?.set_portal(&url, token.as_deref())?;
     backend.wake.notify();
     Ok(settings)
+}
+
+#[tauri::command(async)]
+fn set_sending_paused<R: Runtime>(
+    app: AppHandle<R>,
+    backend: State<'_, Backend>,
+    paused: bool,
+) -> Result<PortalSettings> {
+    let settings = app.hoso()?.set_sending_paused(paused)?;
+    backend.wake.notify();
+    Ok(settings)
+}
+
+/// Saves the dossier's receipt PDF in the person's Downloads folder (`HoSo/<receipt>.pdf`) and
+/// returns where.
+#[tauri::command(async)]
+fn save_receipt<R: Runtime>(app: AppHandle<R>, id: String) -> Result<String> {
+    let hoso = app.hoso()?;
+    let pdf = hoso.receipt_pdf(&id)?;
+    let code = hoso.dossier(&id)?.receipt.unwrap_or_else(|| id.clone());
+    let folder = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir().map(|h| h.join("Downloads")))
+        .map(|d| d.join("HoSo"))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("no Downloads folder: {e}")))?;
+    let path = folder.join(format!("{code}.pdf"));
+    std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, &pdf)).map_err(|e| {
+        ApiError::new(ErrorCode::StoreReadOnly, format!("cannot write {}: {e}", path.display()))
+    })?;
+    Ok(path.display().to_string())
 }
 
 /// Decodes `encodeURIComponent` output; anything malformed is kept as it is.

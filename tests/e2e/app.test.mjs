@@ -72,7 +72,7 @@ test('a new dossier typed in the window is there, exactly as left, after the app
   let app = await launchApp({ display: display.display, dataDir });
   try {
     const b = app.browser;
-    await b.setWindowSize(1366, 768);
+    await b.setWindowRect(0, 0, 1366, 768);
     await waitForHeading(b, 'Hồ sơ của bạn');
     await assertNoHorizontalScroll(b, 'home at 1366×768');
     const listText = await (await b.$('[data-testid=dossier-list]')).getText();
@@ -109,6 +109,14 @@ test('a new dossier typed in the window is there, exactly as left, after the app
     assert.equal(await (await field(b, 'applicant.dob')).getValue(), '05/09/1990');
     const checklist = await (await b.$('[data-testid=checklist]')).getText();
     assert.ok(checklist.includes('Giấy chứng sinh'), checklist);
+    // A photo of the birth certificate, through the file picker's input.
+    const photo = path.join(dataDir, 'giay-chung-sinh.jpg');
+    writeFileSync(photo, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(20_000, 7)]));
+    await (await b.$('input[type=file][data-component="giay_chung_sinh"]')).addValue(photo);
+    await b.waitUntil(
+      async () => (await (await b.$('[data-testid=checklist]')).getText()).includes('giay-chung-sinh.jpg'),
+      { timeout: 10_000, timeoutMsg: 'the attached photo never appeared in the checklist' },
+    );
     await assertNoAxeViolations(b, 'editor');
     await b.execute(() => {
       document.activeElement?.blur();
@@ -155,7 +163,7 @@ test('the whole flow works by keyboard alone and fits a 200 % zoomed 1366×768 s
   try {
     const b = app.browser;
     // 1366×768 at 200 % zoom leaves a 683×384 CSS-pixel viewport.
-    await b.setWindowSize(683, 384);
+    await b.setWindowRect(0, 0, 683, 384);
     await waitForHeading(b, 'Hồ sơ của bạn');
     await assertNoHorizontalScroll(b, 'home');
 

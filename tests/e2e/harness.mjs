@@ -1,7 +1,7 @@
 // Starts what an end-to-end test needs and stops it afterwards: an X server (Xvfb), tauri-driver
 // (which starts WebKitWebDriver, which starts the real HoSo binary), and a WebDriver session.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -51,9 +51,12 @@ export function tempDataDir(prefix = 'hoso-e2e-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+let currentDisplay = null;
+
 /** One X display for the whole test file. */
 export async function startDisplay() {
   const display = `:${100 + (process.pid % 400)}`;
+  currentDisplay = display;
   const xvfb = spawn('Xvfb', [display, '-screen', '0', '1366x768x24', '-nolisten', 'tcp'], {
     stdio: 'ignore',
   });
@@ -116,11 +119,19 @@ export async function launchApp({ display, dataDir, env = {} }) {
   };
 }
 
-/** Waits two animation frames so a screenshot shows the current state, then saves it. */
+/**
+ * Waits two animation frames so the window shows the current state, then saves what the X
+ * display shows of the window. (WebKitWebDriver's own screenshot waits for a composited frame,
+ * which never comes while HoSo draws its pages in software, as it does for users.)
+ */
 export async function screenshot(browser, name) {
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  const tree = execFileSync('xwininfo', ['-display', currentDisplay, '-root', '-tree']).toString();
+  const line = tree.split('\n').find((l) => l.includes('"HoSo —'));
+  if (!line) throw new Error(`no HoSo window on ${currentDisplay}:\n${tree}`);
+  const id = line.trim().split(/\s+/)[0];
   const file = path.join(artifacts, `${name}.png`);
-  await browser.saveScreenshot(file);
+  execFileSync('import', ['-display', currentDisplay, '-window', id, file]);
   return file;
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -59,7 +59,7 @@ test('a queued dossier goes from "Chờ gửi" to "Đã nộp" when the portal c
   let portal;
   try {
     const b = app.browser;
-    await b.setWindowSize(1366, 768);
+    await b.setWindowRect(0, 0, 1366, 768);
     const item = await b.$('[data-testid=open-dossier]');
     await item.waitForDisplayed({ timeout: 15_000 });
     const chip = await b.$('[data-testid=open-dossier] [data-testid=state-chip]');
@@ -86,6 +86,14 @@ test('a queued dossier goes from "Chờ gửi" to "Đã nộp" when the portal c
     await screenshot(b, 'sending-received');
     const bad = await axeViolations(b, 'sending-received');
     assert.deepEqual(bad, [], JSON.stringify(bad, null, 2));
+
+    // The receipt as a PDF, for printing or keeping.
+    await (await b.$('[data-testid=save-receipt]')).click();
+    const toast = await b.$('.toast');
+    await toast.waitForDisplayed({ timeout: 10_000 });
+    const saved = (await toast.getText()).match(/(\/\S+\.pdf)/)?.[1];
+    assert.ok(saved, `no path in: ${await toast.getText()}`);
+    assert.ok(readFileSync(saved).subarray(0, 5).toString() === '%PDF-', `${saved} is not a PDF`);
 
     const held = JSON.parse(execFileSync(bin('hoso-portal'), ['dossiers', 'list', '--data', portalDir]).toString());
     assert.equal(held.length, 1);

@@ -54,6 +54,13 @@ impl Hoso {
         self.dossier(id)
     }
 
+    /// Pauses or resumes sending (it stays so across restarts).
+    pub fn set_sending_paused(&self, paused: bool) -> Result<PortalSettings> {
+        let value = if paused { Some("1") } else { None };
+        self.store().set_kv(hoso_outbox::PAUSED_KEY, value).map_err(|e| self.store_err(e))?;
+        self.portal_settings()
+    }
+
     /// "Gửi ngay": every waiting dossier is due now.
     pub fn send_now(&self) -> Result<()> {
         self.store().retry_all_now().map_err(|e| self.store_err(e))
@@ -98,7 +105,15 @@ impl Hoso {
     pub fn portal_settings(&self) -> Result<PortalSettings> {
         let (url, from_env) = self.portal_url()?;
         let source = if url.is_empty() { Source::None } else { self.secrets.token(&url).1 };
-        Ok(PortalSettings { url, url_from_env: from_env, token_source: token_source(source) })
+        let paused =
+            self.store().kv(hoso_outbox::PAUSED_KEY).map_err(|e| self.store_err(e))?.as_deref()
+                == Some("1");
+        Ok(PortalSettings {
+            url,
+            url_from_env: from_env,
+            token_source: token_source(source),
+            paused,
+        })
     }
 
     /// Sets the portal's address (and, if given, its token, kept in the keyring).
@@ -214,5 +229,86 @@ fn outbox_error(e: &hoso_outbox::Error, data_dir: &std::path::Path) -> ApiError 
         hoso_outbox::Error::Store(_) => {
             ApiError::new(ErrorCode::StoreUnavailable, format!("{e} ({})", data_dir.display()))
         }
+    }
+}
+
+impl Hoso {
+    /// The receipt (giấy biên nhận) of a dossier the portal received, as a one-page PDF.
+    pub fn receipt_pdf(&self, id: &str) -> Result<Vec<u8>> {
+        let d = self.dossier(id)?;
+        let code = d.receipt.clone().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotReady,
+                format!("dossier {id} has not reached the portal yet"),
+            )
+        })?;
+        let received =
+            d.timeline.iter().find(|e| e.kind == "state:received").map_or(d.updated_at, |e| e.at);
+        let procedure = d.procedure.as_ref();
+        let component_name = |code: &str| {
+            procedure
+                .and_then(|p| p.components.iter().find(|c| c.code == code))
+                .map_or_else(|| code.to_owned(), |c| c.name.clone())
+        };
+        let files = d
+            .components
+            .iter()
+            .flat_map(|c| c.pages.iter().map(move |p| (c.code.clone(), p)))
+            .map(|(component, p)| hoso_pdf::ReceiptFile {
+                component: component_name(&component),
+                name: if p.original_name.is_empty() {
+                    format!("{component}-{}", p.position)
+                } else {
+                    p.original_name.clone()
+                },
+                size: human_size(p.byte_size),
+                sha256: p.sha256.clone(),
+            })
+            .collect();
+        let receipt = hoso_pdf::Receipt {
+            receipt_code: code,
+            procedure_name: procedure.map_or_else(String::new, |p| p.summary.name.clone()),
+            procedure_code: d.procedure_code.clone(),
+            applicant: d.title.clone(),
+            received_at: vietnam_time(received),
+            state: state_words(d.state).to_owned(),
+            portal: self.portal_url()?.0,
+            dossier_id: d.id.clone(),
+            files,
+            printed_at: vietnam_time(self.clock.now_ms()),
+        };
+        hoso_pdf::receipt(&receipt).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    }
+}
+
+/// `HH:MM dd/mm/yyyy` in Vietnam (UTC+7).
+fn vietnam_time(ms: i64) -> String {
+    let date = hoso_catalogue::CivilDate::in_vietnam_at(ms);
+    let minutes = (ms + 7 * 3_600_000).rem_euclid(86_400_000) / 60_000;
+    format!("{:02}:{:02} {date}", minutes / 60, minutes % 60)
+}
+
+fn human_size(bytes: i64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 512) / 1024)
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0).replace('.', ",")
+    }
+}
+
+/// The state as the printed receipt words it.
+fn state_words(s: crate::types::DossierState) -> &'static str {
+    use crate::types::DossierState as S;
+    match s {
+        S::Draft => "Bản nháp",
+        S::Queued => "Chờ gửi",
+        S::Uploading => "Đang gửi",
+        S::Received => "Đã nộp",
+        S::Processing => "Đang xử lý",
+        S::SupplementRequested => "Cần bổ sung",
+        S::ResultReady => "Có kết quả",
+        S::Rejected => "Bị từ chối",
     }
 }

@@ -372,6 +372,8 @@ pub struct PortalSettings {
     /// Set by `HOSO_PORTAL_URL` (then the settings screen cannot change it).
     pub url_from_env: bool,
     pub token_source: TokenSource,
+    /// Sending is paused by the person.
+    pub paused: bool,
 }
 
 /// What a sending round changed, for the app to refresh and notify.
@@ -388,6 +390,8 @@ pub struct SendReport {
     pub set_aside: Vec<SetAsideDossier>,
     /// Status changes applied.
     pub status_changes: u32,
+    /// Sending is paused; nothing was tried.
+    pub paused: bool,
 }
 
 /// A dossier that reached the portal.
@@ -422,6 +426,7 @@ impl From<hoso_outbox::PassReport> for SendReport {
                 .map(|(id, code)| SetAsideDossier { id, code })
                 .collect(),
             status_changes: u32::try_from(r.status_changes).unwrap_or(u32::MAX),
+            paused: r.paused,
         }
     }
 }

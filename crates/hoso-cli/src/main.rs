@@ -64,6 +64,12 @@ enum Command {
     },
     /// A dossier's state, receipt, sending progress and history.
     Status { id: String },
+    /// Write the receipt (giấy biên nhận) of a dossier the portal received, as a PDF.
+    Receipt {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// List dossiers, most recently changed first.
     List {
         /// Only dossiers matching these words.
@@ -165,6 +171,22 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
             } else {
                 writeln!(out, "{} {:?} {}", d.id, d.state, d.receipt.unwrap_or_default())
                     .map_err(io_err)
+            }
+        }
+        Command::Receipt { id, out: path } => {
+            let pdf = hoso.receipt_pdf(&id)?;
+            std::fs::write(&path, &pdf).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            })?;
+            let written =
+                serde_json::json!({ "path": path.display().to_string(), "bytes": pdf.len() });
+            if json {
+                emit(&mut out, &written)
+            } else {
+                writeln!(out, "{}", path.display()).map_err(io_err)
             }
         }
         Command::Send { wait, timeout } => {

@@ -13,4 +13,4 @@ pub use clock::{Clock, SystemClock};
 pub use enqueue::enqueue;
 pub use net::NetError;
 pub use portal::PortalConfig;
-pub use sender::{Error, PassReport, Progress, Result, Sender};
+pub use sender::{Error, PAUSED_KEY, PassReport, Progress, Result, Sender};

@@ -27,6 +27,8 @@ const NEXT_STATUS_KEY: &str = "portal.next_status_poll";
 const STATUS_IDLE_KEY: &str = "portal.status_idle_polls";
 const CATALOGUE_CHECKED_KEY: &str = "catalogue.checked_at";
 const CATALOGUE_ETAG_KEY: &str = "catalogue.etag";
+/// Set to "1" while the person has paused sending.
+pub const PAUSED_KEY: &str = "sending.paused";
 
 /// Files uploaded at once: while one waits for an answer, the other keeps the link busy.
 const WORKERS: usize = 2;
@@ -84,6 +86,8 @@ pub struct PassReport {
     pub status_changes: usize,
     /// Jobs that failed for now and will be tried again.
     pub deferred: usize,
+    /// Sending is paused by the person; nothing was tried.
+    pub paused: bool,
 }
 
 /// The sender, with its own connection to the store.
@@ -156,6 +160,10 @@ impl Sender {
     /// One round: probe the portal, send every due job, follow the status feed.
     pub fn pass(&mut self) -> Result<PassReport> {
         let mut report = PassReport::default();
+        if self.store.kv(PAUSED_KEY)?.as_deref() == Some("1") {
+            report.paused = true;
+            return Ok(report);
+        }
         let now = self.clock.now_ms();
         let due = self.store.due_jobs(now)?;
         let status_due = self.status_due(now)?;

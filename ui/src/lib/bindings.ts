@@ -115,7 +115,11 @@ url: string,
 /**
  * Set by `HOSO_PORTAL_URL` (then the settings screen cannot change it).
  */
-urlFromEnv: boolean, tokenSource: TokenSource, };
+urlFromEnv: boolean, tokenSource: TokenSource, 
+/**
+ * Sending is paused by the person.
+ */
+paused: boolean, };
 
 export type SendReport = { 
 /**
@@ -137,7 +141,11 @@ setAside: Array<SetAsideDossier>,
 /**
  * Status changes applied.
  */
-statusChanges: number, };
+statusChanges: number, 
+/**
+ * Sending is paused; nothing was tried.
+ */
+paused: boolean, };
 
 export type SubmittedDossier = { id: string, receipt: string, };
 

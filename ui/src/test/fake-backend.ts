@@ -191,11 +191,22 @@ export class FakeBackend implements Backend {
     return d;
   }
 
+  async saveReceipt(id: string): Promise<string> {
+    this.log('saveReceipt', id);
+    return `/home/user/Downloads/HoSo/${id}.pdf`;
+  }
+
   async sendNow(): Promise<void> {
     this.log('sendNow', null);
   }
 
-  portal: PortalSettings = { url: '', urlFromEnv: false, tokenSource: 'none' };
+  portal: PortalSettings = { url: '', urlFromEnv: false, tokenSource: 'none', paused: false };
+
+  async setSendingPaused(paused: boolean): Promise<PortalSettings> {
+    this.log('setSendingPaused', paused);
+    this.portal = { ...this.portal, paused };
+    return this.portal;
+  }
 
   async portalSettings(): Promise<PortalSettings> {
     return this.portal;
@@ -203,7 +214,7 @@ export class FakeBackend implements Backend {
 
   async setPortal(url: string, token: string | null): Promise<PortalSettings> {
     this.log('setPortal', { url, token });
-    this.portal = { url, urlFromEnv: false, tokenSource: token ? 'keyring' : this.portal.tokenSource };
+    this.portal = { ...this.portal, url, tokenSource: token ? 'keyring' : this.portal.tokenSource };
     return this.portal;
   }
 

@@ -103,7 +103,7 @@ describe('App', () => {
     render(App, { backend });
     await screen.findByRole('heading', { level: 1, name: 'Hồ sơ của bạn' });
     for (const l of backend.sendingListeners) {
-      l({ connected: true, unauthorized: false, submitted: [{ id: 'd1', receipt: 'HS-261122-000001-K' }], setAside: [], statusChanges: 0 });
+      l({ connected: true, unauthorized: false, submitted: [{ id: 'd1', receipt: 'HS-261122-000001-K' }], setAside: [], statusChanges: 0, paused: false });
     }
     expect(backend.notifications.map((n) => n.body)).toContain('Hồ sơ đã được nộp – mã HS-261122-000001-K');
     expect((await screen.findByTestId('sync-status')).textContent).toMatch('Đã kết nối');

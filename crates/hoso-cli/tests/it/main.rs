@@ -161,6 +161,10 @@ fn attach_finalize_send_and_status_deliver_a_dossier_headlessly() {
     let receipt = status["receipt"].as_str().expect("receipt");
     assert!(hoso_portal::receipt::is_valid(receipt), "{receipt}");
     assert_eq!(status["sending"]["jobState"], "sent");
+    let pdf = dir.path().join("bien-nhan.pdf");
+    let written = json(&run(&["receipt", &id, "--out", pdf.to_str().expect("utf8")]));
+    assert!(written["bytes"].as_u64().expect("bytes") > 1000);
+    assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
 
     // Nothing is outstanding any more, so there is nothing to wait for, portal or not.
     let idle = run(&["send", "--wait", "--timeout", "1", "--portal", "http://127.0.0.1:9"]);
@@ -210,4 +214,7 @@ fn send_without_a_reachable_portal_keeps_the_dossier_queued_and_says_so() {
     let err: Value = serde_json::from_slice(&out.stderr).expect("stderr JSON");
     assert_eq!(err["code"], "portal_unreachable");
     assert_eq!(json(&run(&["status", &id]))["state"], "queued");
+    let no_receipt =
+        run(&["receipt", &id, "--out", dir.path().join("x.pdf").to_str().expect("utf8")]);
+    assert_eq!(no_receipt.status.code(), Some(4), "no receipt before the portal has it");
 }

@@ -330,3 +330,23 @@ fn a_file_too_large_for_the_portal_is_set_aside_and_does_not_block_the_rest() {
     assert_eq!(store.dossier(&big).expect("d").row.state, DossierState::Draft);
     store.trash(&big, 11).expect("trash");
 }
+
+#[test]
+fn a_paused_sender_sends_nothing_until_resumed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let portal =
+        PortalProc::start(&tmp.path().join("portal"), "127.0.0.1:0", PortalFaults::default());
+    let data = tmp.path().join("app");
+    let store = Store::open(&data).expect("store");
+    let files = vec![bytes(21, 10_000)];
+    let id = queued_dossier(&store, "0193f000-0000-7000-8000-0000000000p1", &files);
+    store.set_kv(hoso_outbox::PAUSED_KEY, Some("1")).expect("pause");
+    let mut s = sender(&data, &portal.url(), &portal.token);
+    let report = s.pass().expect("pass");
+    assert!(report.paused);
+    assert!(report.submitted.is_empty());
+    assert!(portal.dossiers().is_empty(), "a paused sender sent something");
+    store.set_kv(hoso_outbox::PAUSED_KEY, None).expect("resume");
+    send_all(&mut s, Duration::from_secs(30));
+    assert_exactly_once(&portal, &BTreeMap::from([(id, files)]));
+}

@@ -36,6 +36,10 @@ export interface Backend {
   sendNow(): Promise<void>;
   portalSettings(): Promise<PortalSettings>;
   setPortal(url: string, token: string | null): Promise<PortalSettings>;
+  /** Saves the receipt PDF of a dossier the portal has; returns the file's path. */
+  saveReceipt(id: string): Promise<string>;
+  /** Pauses or resumes sending. */
+  setSendingPaused(paused: boolean): Promise<PortalSettings>;
   /** Calls `listener` after every background sending round; returns an unsubscribe. */
   onSending(listener: (report: SendReport) => void): () => void;
   /** Shows a desktop notification (if the person allowed them). */

@@ -55,6 +55,8 @@ export const tauriBackend: Backend = {
   sendNow: () => call('send_now'),
   portalSettings: () => call('portal_settings'),
   setPortal: (url, token) => call('set_portal', { url, token }),
+  setSendingPaused: (paused) => call('set_sending_paused', { paused }),
+  saveReceipt: (id) => call('save_receipt', { id }),
   onSending(listener) {
     const unlisten = listen<SendReport>('hoso://sending', (e) => listener(e.payload));
     return () => void unlisten.then((f) => f());

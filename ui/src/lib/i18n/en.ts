@@ -180,6 +180,14 @@ export const en: Record<MessageKey, string> = {
   'send.notifyChanged': 'A dossier has news from the office',
   'send.notifySetAside': 'A dossier could not be sent. Open HoSo to see how to fix it.',
 
+  'send.pause': 'Pause sending',
+  'send.resume': 'Resume sending',
+  'send.pausedNote': 'Sending is paused. Dossiers are kept safe; press “Resume sending” when you want them sent.',
+  'sync.paused': 'Sending paused',
+
+  'send.saveReceipt': 'Save the receipt (PDF)',
+  'send.receiptSaved': 'Receipt saved to {path}',
+
   'timeline.created': 'Dossier created',
   'timeline.duplicated': 'Copy created',
   'timeline.trashed': 'Moved to the trash',

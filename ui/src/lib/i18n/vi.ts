@@ -179,6 +179,14 @@ export const vi = {
   'send.notifyChanged': 'Hồ sơ có cập nhật mới từ cơ quan giải quyết',
   'send.notifySetAside': 'Một hồ sơ không gửi được. Mở HoSo để xem cách sửa.',
 
+  'send.pause': 'Tạm dừng gửi',
+  'send.resume': 'Tiếp tục gửi',
+  'send.pausedNote': 'Đã tạm dừng gửi. Hồ sơ vẫn được giữ an toàn; bấm “Tiếp tục gửi” khi muốn gửi.',
+  'sync.paused': 'Đã tạm dừng gửi',
+
+  'send.saveReceipt': 'Lưu giấy biên nhận (PDF)',
+  'send.receiptSaved': 'Đã lưu giấy biên nhận vào {path}',
+
   'timeline.created': 'Tạo hồ sơ',
   'timeline.duplicated': 'Tạo bản sao',
   'timeline.trashed': 'Chuyển vào Thùng rác',
