@@ -72,14 +72,8 @@ impl Hoso {
         };
         let (status_message, results, events) = extras;
         let procedure = self.catalogue.procedure(&record.row.procedure_code);
-        let with_pages: BTreeSet<String> =
-            record.pages.iter().map(|p| p.component_code.clone()).collect();
-        let content = Content {
-            procedure_code: &record.row.procedure_code,
-            values: &record.values,
-            components_with_pages: &with_pages,
-        };
-        let (summary, issues) = evaluate(procedure, &content, self.today());
+        let with_pages = components_with_pages(&record);
+        let (summary, issues) = self.evaluate_record(&record);
         let components = procedure
             .map(|p| {
                 p.components
@@ -289,6 +283,27 @@ fn checked_changes(
             Ok((c.key.clone(), value))
         })
         .collect()
+}
+
+/// The components of a dossier that have at least one page.
+fn components_with_pages(record: &hoso_store::DossierRecord) -> BTreeSet<String> {
+    record.pages.iter().map(|p| p.component_code.clone()).collect()
+}
+
+impl Hoso {
+    /// Validates a stored dossier as it is now: its summary and field issues.
+    pub(crate) fn evaluate_record(
+        &self,
+        record: &hoso_store::DossierRecord,
+    ) -> (Summary, Vec<FieldIssue>) {
+        let with_pages = components_with_pages(record);
+        let content = Content {
+            procedure_code: &record.row.procedure_code,
+            values: &record.values,
+            components_with_pages: &with_pages,
+        };
+        evaluate(self.catalogue.procedure(&record.row.procedure_code), &content, self.today())
+    }
 }
 
 /// Validates a dossier's content: the list summary and the field issues.

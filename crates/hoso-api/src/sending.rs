@@ -1,11 +1,8 @@
 //! Finalising and sending: what the app and the CLI see of the outbox and the portal.
 
-use std::collections::BTreeSet;
-
 use hoso_outbox::{PortalConfig, Progress};
-use hoso_store::{Content, Store};
+use hoso_store::Store;
 
-use crate::dossiers::evaluate;
 use crate::secrets::TokenSource as Source;
 use crate::types::{Dossier, JobState, PortalSettings, Sending, TokenSource};
 use crate::{ApiError, ErrorCode, Hoso, Result};
@@ -17,7 +14,6 @@ const PORTAL_URL_KEY: &str = "portal.url";
 impl Hoso {
     /// Freezes a complete draft into the outbox; it goes out by itself when the portal answers.
     pub fn finalize(&self, id: &str) -> Result<Dossier> {
-        let today = self.today();
         {
             let store = self.store();
             let record = store.dossier(id).map_err(|e| self.store_err(e))?;
@@ -28,14 +24,7 @@ impl Hoso {
                 ));
             }
             let procedure = self.catalogue.procedure(&record.row.procedure_code);
-            let with_pages: BTreeSet<String> =
-                record.pages.iter().map(|p| p.component_code.clone()).collect();
-            let content = Content {
-                procedure_code: &record.row.procedure_code,
-                values: &record.values,
-                components_with_pages: &with_pages,
-            };
-            let (summary, _) = evaluate(procedure, &content, today);
+            let (summary, _) = self.evaluate_record(&record);
             if procedure.is_none() || summary.missing > 0 {
                 return Err(ApiError::new(
                     ErrorCode::NotReady,

@@ -343,17 +343,7 @@ impl Db {
             "SELECT id, name, media_type, sha256, size FROM result WHERE seq = ?1 ORDER BY rowid",
         )?;
         for c in &mut changes {
-            c.results = stmt
-                .query_map([c.seq], |r| {
-                    Ok(ResultDoc {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        media_type: r.get(2)?,
-                        sha256: r.get(3)?,
-                        size: r.get::<_, i64>(4)? as u64,
-                    })
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            c.results = stmt.query_map([c.seq], read_result)?.collect::<rusqlite::Result<_>>()?;
         }
         Ok(changes)
     }
@@ -415,15 +405,7 @@ impl Db {
                 "SELECT r.id, r.name, r.media_type, r.sha256, r.size FROM result r
                  JOIN dossier d ON d.client_id = r.client_id WHERE r.id = ?1 AND d.token_hash = ?2",
                 [id, token_hash],
-                |r| {
-                    Ok(ResultDoc {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        media_type: r.get(2)?,
-                        sha256: r.get(3)?,
-                        size: r.get::<_, i64>(4)? as u64,
-                    })
-                },
+                read_result,
             )
             .optional()?)
     }
@@ -542,6 +524,17 @@ pub enum SupplementOutcome {
     Conflict,
     /// The dossier is not waiting for a supplement (its current state).
     NotRequested(String),
+}
+
+/// A `result` row selected as `id, name, media_type, sha256, size`.
+fn read_result(r: &rusqlite::Row<'_>) -> rusqlite::Result<ResultDoc> {
+    Ok(ResultDoc {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        media_type: r.get(2)?,
+        sha256: r.get(3)?,
+        size: r.get::<_, i64>(4)? as u64,
+    })
 }
 
 fn check_files(
