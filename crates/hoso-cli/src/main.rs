@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod scan;
+
 use clap::{Parser, Subcommand};
 use hoso_api::types::{Dossier, FieldChange, ListQuery};
 use hoso_api::{ApiError, Clock, ErrorCode, Hoso, SystemClock};
@@ -70,6 +72,25 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Turn phone photos into clean pages: DIR/<stem>.pdf, DIR/<stem>.corners.json and
+    /// DIR/report.json. Needs no data directory.
+    Scan {
+        /// auto, bw, gray or color.
+        #[arg(long, default_value = "auto")]
+        mode: hoso_scan::Mode,
+        #[arg(long, default_value_t = 200)]
+        dpi: u32,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also write all pages, in order, into this one PDF.
+        #[arg(long, value_name = "OUT.pdf")]
+        pdf: Option<PathBuf>,
+        /// Photos scanned at once (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        #[arg(required = true)]
+        photos: Vec<PathBuf>,
+    },
     /// List dossiers, most recently changed first.
     List {
         /// Only dossiers matching these words.
@@ -81,6 +102,60 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan_command(
+    mode: hoso_scan::Mode,
+    dpi: u32,
+    out: &std::path::Path,
+    pdf: Option<&std::path::Path>,
+    threads: Option<usize>,
+    photos: &[PathBuf],
+    json: bool,
+) -> Result<(), ApiError> {
+    if !(50..=600).contains(&dpi) {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "--dpi must be between 50 and 600"));
+    }
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let opts = hoso_scan::ScanOptions { mode, dpi, corners: None };
+    let (report, pages) = scan::run(photos, opts, out, threads, pdf.is_some()).map_err(io_err)?;
+    if let Some(pdf) = pdf {
+        let kept: Vec<_> = pages.iter().flatten().map(scan::to_pdf_page).collect();
+        let title = pdf.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        std::fs::write(pdf, hoso_pdf::pages_pdf(&title, &kept)).map_err(io_err)?;
+    }
+    let failed = report.photos.iter().filter(|p| !p.ok).count();
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        emit(&mut stdout, &report)?;
+    } else {
+        for p in &report.photos {
+            match &p.error {
+                None => writeln!(
+                    stdout,
+                    "{:<28} {:>7.0} ms {:>8} B  {:?} {:?} {:?}",
+                    p.stem,
+                    p.ms,
+                    p.bytes,
+                    p.mode.unwrap_or_default(),
+                    p.kind,
+                    p.flags
+                ),
+                Some(e) => writeln!(stdout, "{:<28} lỗi [{}]: {}", p.stem, e.code, e.message),
+            }
+            .map_err(io_err)?;
+        }
+    }
+    if failed > 0 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("{failed} ảnh không xử lý được (xem {})", out.join("report.json").display()),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_field(s: &str) -> Result<FieldChange, String> {
@@ -103,6 +178,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
+    if let Command::Scan { mode, dpi, out, pdf, threads, photos } = &cli.command {
+        return scan_command(*mode, *dpi, out, pdf.as_deref(), *threads, photos, json);
+    }
     let data_dir = match cli.data_dir {
         Some(d) => d,
         None => hoso_api::default_data_dir()?,
@@ -205,6 +283,7 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
             }
             Ok(())
         }
+        Command::Scan { .. } => Ok(()), // handled before the store is opened
         Command::List { query, trash, limit } => {
             let list = hoso.list_dossiers(&ListQuery {
                 query: query.unwrap_or_default(),

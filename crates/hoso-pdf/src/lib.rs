@@ -5,6 +5,9 @@
 //! with the font's real glyph widths. The layout and its words are Vietnamese: this is a paper
 //! for Vietnamese offices. The text layer is real text, so it can be searched and copied.
 
+pub mod pages;
+pub use pages::{ImageData, ImagePage, pages_pdf};
+
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Pt, Rgb, TextItem,

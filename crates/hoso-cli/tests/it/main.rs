@@ -218,3 +218,58 @@ fn send_without_a_reachable_portal_keeps_the_dossier_queued_and_says_so() {
         run(&["receipt", &id, "--out", dir.path().join("x.pdf").to_str().expect("utf8")]);
     assert_eq!(no_receipt.status.code(), Some(4), "no receipt before the portal has it");
 }
+
+#[test]
+fn scan_writes_a_pdf_corners_and_a_report_per_photo_and_one_combined_pdf() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../hoso-scan/tests/fixtures");
+    let a = fixtures.join("p021_normal.jpg");
+    let b = fixtures.join("p028_idcard.jpg");
+    let junk = dir.path().join("notes.jpg");
+    std::fs::write(&junk, b"not a photo at all").expect("write");
+    let out = dir.path().join("pages");
+    let combined = dir.path().join("all.pdf");
+    let args = [
+        "scan",
+        "--mode",
+        "bw",
+        "--threads",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+        "--pdf",
+        combined.to_str().unwrap(),
+        a.to_str().unwrap(),
+        junk.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ];
+    let run = hoso(dir.path(), &args);
+    // One photo could not be read: the run says so with a non-zero status, the others are done.
+    assert!(!run.status.success());
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let photos = report["photos"].as_array().unwrap();
+    assert_eq!(photos.len(), 3);
+    assert_eq!(photos[0]["stem"], "p021_normal");
+    assert_eq!(photos[0]["mode"], "bw");
+    assert_eq!(photos[1]["ok"], false);
+    assert_eq!(photos[1]["error"]["code"], "not_an_image");
+    assert_eq!(photos[2]["kind"], "id_card");
+    let pdf = std::fs::read(out.join("p021_normal.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    assert!(pdf.windows(14).any(|w| w == b"CCITTFaxDecode"));
+    let corners: Value =
+        serde_json::from_slice(&std::fs::read(out.join("p021_normal.corners.json")).unwrap())
+            .unwrap();
+    assert_eq!(corners.as_array().unwrap().len(), 4);
+    // The combined PDF has the two good pages, in order.
+    let all = std::fs::read(&combined).unwrap();
+    let pages = String::from_utf8_lossy(&all).matches("/Subtype/Image").count()
+        + String::from_utf8_lossy(&all).matches("/Subtype /Image").count();
+    assert_eq!(pages, 2);
+    // Deterministic: the same photos give the same bytes.
+    let again = hoso(dir.path(), &args);
+    assert!(!again.status.success());
+    assert_eq!(std::fs::read(&combined).unwrap(), all);
+}

@@ -1,0 +1,295 @@
+//! Making the paper white and flat, and the ink black (or its own colour).
+//!
+//! The paper's brightness is estimated on a grid of 32-px blocks (a high percentile of each
+//! block, so text does not count), spread over blocks covered by large dark marks with a 3×3
+//! maximum, smoothed, and divided out: shadows, vignetting and a warm lamp vanish. What is left
+//! near paper white becomes exactly white — grain is what makes grey pages large — and the ink is
+//! stretched to full black.
+
+use crate::image::{Gray, Rgb};
+
+const BLOCK: u32 = 32;
+
+/// The paper's brightness, per block.
+#[derive(Debug)]
+pub struct Background {
+    gw: u32,
+    gh: u32,
+    level: Vec<f32>,
+}
+
+impl Background {
+    pub fn estimate(g: &Gray) -> Self {
+        let gw = g.w.div_ceil(BLOCK);
+        let gh = g.h.div_ceil(BLOCK);
+        let mut level = vec![0f32; (gw * gh) as usize];
+        let mut hist = vec![[0u32; 64]; gw as usize];
+        for by in 0..gh {
+            hist.iter_mut().for_each(|h| *h = [0; 64]);
+            let (y0, y1) = (by * BLOCK, ((by + 1) * BLOCK).min(g.h));
+            for y in y0..y1 {
+                let row = &g.data[(y * g.w) as usize..][..g.w as usize];
+                for (bx, chunk) in row.chunks(BLOCK as usize).enumerate() {
+                    let h = &mut hist[bx];
+                    for &v in chunk {
+                        h[(v >> 2) as usize] += 1;
+                    }
+                }
+            }
+            for bx in 0..gw {
+                let h = &hist[bx as usize];
+                let total: u32 = h.iter().sum();
+                // The 90th percentile from the top: paper, not ink.
+                let mut need = total / 10;
+                let mut v = 63;
+                while v > 0 && h[v] <= need {
+                    need -= h[v];
+                    v -= 1;
+                }
+                level[(by * gw + bx) as usize] = (v as f32 * 4.0 + 2.0).max(8.0);
+            }
+        }
+        // Blocks under a large dark mark take their brighter neighbours' level.
+        let max3 = |src: &[f32]| {
+            let mut out = src.to_vec();
+            for y in 0..gh as i64 {
+                for x in 0..gw as i64 {
+                    let mut m = 0f32;
+                    for dy in -1..=1 {
+                        for dx in -1..=1 {
+                            let (xx, yy) = (x + dx, y + dy);
+                            if xx >= 0 && yy >= 0 && xx < gw as i64 && yy < gh as i64 {
+                                m = m.max(src[(yy * gw as i64 + xx) as usize]);
+                            }
+                        }
+                    }
+                    out[(y * gw as i64 + x) as usize] = m;
+                }
+            }
+            out
+        };
+        let smooth = |src: &[f32]| {
+            let mut out = src.to_vec();
+            for y in 0..gh as i64 {
+                for x in 0..gw as i64 {
+                    let (mut s, mut n) = (0f32, 0f32);
+                    for dy in -1..=1 {
+                        for dx in -1..=1 {
+                            let (xx, yy) = (x + dx, y + dy);
+                            if xx >= 0 && yy >= 0 && xx < gw as i64 && yy < gh as i64 {
+                                s += src[(yy * gw as i64 + xx) as usize];
+                                n += 1.0;
+                            }
+                        }
+                    }
+                    out[(y * gw as i64 + x) as usize] = s / n;
+                }
+            }
+            out
+        };
+        let level = smooth(&smooth(&max3(&level)));
+        Self { gw, gh, level }
+    }
+
+    /// For each x of a `w`-wide row: the block column on its left and the weight (0..256) of
+    /// the one on its right, for interpolating between block centres.
+    fn columns(&self, w: u32) -> Vec<(u32, u32)> {
+        (0..w)
+            .map(|x| {
+                let gx = ((2 * x + 1) * 128 / BLOCK) as i64 - 128; // (x + .5) / BLOCK − .5, × 256
+                if gx <= 0 {
+                    (0, 0)
+                } else {
+                    let x0 = (gx >> 8) as u32;
+                    if x0 + 1 >= self.gw { (self.gw - 1, 0) } else { (x0, (gx & 255) as u32) }
+                }
+            })
+            .collect()
+    }
+
+    /// 255 × 2^16 / level at every pixel of row y, bilinear between block centres.
+    fn row_inverse(&self, y: u32, cols: &[(u32, u32)], out: &mut [u32]) {
+        let gy = (y as f32 + 0.5) / BLOCK as f32 - 0.5;
+        let y0 = gy.max(0.0) as u32;
+        let y0 = y0.min(self.gh - 1);
+        let y1 = (y0 + 1).min(self.gh - 1);
+        let fy = (gy - y0 as f32).clamp(0.0, 1.0);
+        let row: Vec<u32> = (0..self.gw)
+            .map(|x| {
+                let l = self.level[(y0 * self.gw + x) as usize] * (1.0 - fy)
+                    + self.level[(y1 * self.gw + x) as usize] * fy;
+                (l * 256.0) as u32
+            })
+            .collect();
+        let last = self.gw as usize - 1;
+        for (o, &(x0, f)) in out.iter_mut().zip(cols) {
+            let x0 = x0 as usize;
+            let l = (row[x0] * (256 - f) + row[(x0 + 1).min(last)] * f) >> 8; // level × 256
+            *o = ((255u64 << 24) / u64::from(l.max(256))) as u32;
+        }
+    }
+}
+
+/// Divides the paper level out: paper ≈ 255 everywhere.
+pub fn flatten(g: &Gray, bg: &Background) -> Gray {
+    let mut out = vec![0u8; g.data.len()];
+    let mut inv = vec![0u32; g.w as usize];
+    let cols = bg.columns(g.w);
+    for y in 0..g.h {
+        bg.row_inverse(y, &cols, &mut inv);
+        let s = &g.data[(y * g.w) as usize..][..g.w as usize];
+        let o = &mut out[(y * g.w) as usize..][..g.w as usize];
+        for ((o, &v), &k) in o.iter_mut().zip(s).zip(&inv) {
+            *o = ((u32::from(v) * k) >> 16).min(255) as u8;
+        }
+    }
+    Gray { w: g.w, h: g.h, data: out }
+}
+
+/// The darkest ink level worth mapping to black: the 0.5th percentile, at most 160.
+pub fn ink_level(g: &Gray) -> u8 {
+    // Every third pixel is plenty for a percentile.
+    let mut hist = [0u64; 256];
+    let mut n = 0u64;
+    for &v in g.data.iter().step_by(3) {
+        hist[v as usize] += 1;
+        n += 1;
+    }
+    let mut need = n / 200;
+    for (v, &n) in hist.iter().enumerate() {
+        if n > need {
+            return (v as u8).min(160);
+        }
+        need -= n;
+    }
+    160
+}
+
+/// For a grey page: paper above `white` becomes 255, ink stretched to 0, a gentle curve between.
+pub fn tone_gray(flat: &Gray, white: u8) -> Gray {
+    let black = ink_level(flat).min(white.saturating_sub(40));
+    let mut lut = [0u8; 256];
+    for (v, o) in lut.iter_mut().enumerate() {
+        let t =
+            ((v as f32 - f32::from(black)) / (f32::from(white) - f32::from(black))).clamp(0.0, 1.0);
+        // Slightly darken the mid-tones so thin strokes keep their weight.
+        *o = (255.0 * t.powf(1.3)).round() as u8;
+    }
+    Gray { w: flat.w, h: flat.h, data: flat.data.iter().map(|&v| lut[v as usize]).collect() }
+}
+
+/// A bilevel page: true = ink. Single isolated ink pixels are dropped (they are noise, and cost
+/// bytes in G4).
+pub fn binarize(flat: &Gray, threshold: u8) -> Vec<bool> {
+    let (w, h) = (flat.w as usize, flat.h as usize);
+    let mut ink: Vec<bool> = flat.data.iter().map(|&v| v < threshold).collect();
+    let snapshot = ink.clone();
+    for y in 1..h.saturating_sub(1) {
+        for x in 1..w.saturating_sub(1) {
+            let i = y * w + x;
+            if snapshot[i]
+                && !snapshot[i - 1]
+                && !snapshot[i + 1]
+                && !snapshot[i - w]
+                && !snapshot[i + w]
+                && !snapshot[i - w - 1]
+                && !snapshot[i - w + 1]
+                && !snapshot[i + w - 1]
+                && !snapshot[i + w + 1]
+            {
+                ink[i] = false;
+            }
+        }
+    }
+    ink
+}
+
+/// The few colours of a colour document page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ink {
+    Paper = 0,
+    Black = 1,
+    Red = 2,
+    Blue = 3,
+}
+
+/// The palette of [`Ink`], in order.
+pub const PALETTE: [[u8; 3]; 4] = [[255, 255, 255], [20, 20, 20], [200, 30, 40], [30, 50, 170]];
+
+/// Classifies each pixel of a colour page as paper, black, red or blue ink. `flat` is the
+/// flattened luma of the same page; colour is judged on the page's RGB divided by its paper level.
+#[allow(clippy::needless_range_loop)] // x indexes three parallel buffers
+pub fn palette(rgb: &Rgb, flat: &Gray, threshold: u8, bg: &Background) -> (Vec<u8>, [u64; 4]) {
+    let w = rgb.w as usize;
+    let mut out = vec![0u8; (rgb.w * rgb.h) as usize];
+    let mut counts = [0u64; 4];
+    let mut inv = vec![0u32; w];
+    let cols = bg.columns(rgb.w);
+    for y in 0..rgb.h as usize {
+        bg.row_inverse(y as u32, &cols, &mut inv);
+        for x in 0..w {
+            let i = y * w + x;
+            let l = flat.data[i];
+            if l >= threshold {
+                counts[0] += 1;
+                continue;
+            }
+            let k = inv[x];
+            let px = &rgb.data[i * 3..i * 3 + 3];
+            let c = |v: u8| ((u32::from(v) * k) >> 16).min(255) as i32;
+            let (r, g, b) = (c(px[0]), c(px[1]), c(px[2]));
+            let ink = if r - g.max(b) > 40 {
+                Ink::Red
+            } else if b - r > 30 && b - g > 10 {
+                Ink::Blue
+            } else {
+                Ink::Black
+            };
+            out[i] = ink as u8;
+            counts[ink as usize] += 1;
+        }
+    }
+    (out, counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shadow_is_flattened_and_ink_stays_dark() {
+        // A page whose right half is in shadow (paper 120 instead of 220), with a dark stroke on
+        // each half.
+        let (w, h) = (256u32, 128u32);
+        let mut g = Gray::new(w, h, 0);
+        for y in 0..h {
+            for x in 0..w {
+                let paper = if x < w / 2 { 220.0 } else { 120.0 };
+                let ink = (40..44).contains(&(x % 128)) && (20..100).contains(&y);
+                g.data[(y * w + x) as usize] = if ink { (paper * 0.3) as u8 } else { paper as u8 };
+            }
+        }
+        let bg = Background::estimate(&g);
+        let flat = flatten(&g, &bg);
+        // Paper is white on both halves, away from the shadow's edge.
+        assert!(flat.get(10, 10) > 245, "{}", flat.get(10, 10));
+        assert!(flat.get(240, 10) > 245, "{}", flat.get(240, 10));
+        // Both strokes are ink.
+        let ink = binarize(&flat, 170);
+        assert!(ink[(60 * w + 41) as usize]);
+        assert!(ink[(60 * w + 169) as usize]);
+        assert!(!ink[(60 * w + 100) as usize]);
+        assert!(!ink[(60 * w + 230) as usize]);
+    }
+
+    #[test]
+    fn a_lone_speck_is_dropped_but_a_dot_kept() {
+        let mut g = Gray::new(10, 10, 255);
+        g.data[33] = 0; // alone
+        g.data[66] = 0;
+        g.data[67] = 0; // a two-pixel dot (a diacritic at low resolution)
+        let ink = binarize(&g, 128);
+        assert!(!ink[33]);
+        assert!(ink[66] && ink[67]);
+    }
+}

@@ -1,0 +1,441 @@
+//! Finding the document in a photo.
+//!
+//! On a small copy of the photo (≈ 600 px): thin edges (Sobel, non-maximum suppression), a Hough
+//! transform in which each edge pixel votes only near its own gradient direction, and the
+//! strongest few dozen lines. Every pair of "horizontal" lines with every pair of "vertical" ones
+//! makes a candidate quadrilateral, scored by how much of its outline is a real edge with the same
+//! polarity all round (paper brighter than a wooden table, or darker than a white one). Textures
+//! — wood grain, a chequered cloth, tiles — make many lines but no closed outline with one
+//! polarity, so the page wins. Each side's score is looked up in O(1) from prefix sums computed
+//! once per line, so thousands of candidates cost little.
+//!
+//! The winner is refined on the full-resolution photo: along each side, the edge is located to a
+//! fraction of a pixel on short perpendicular profiles and a line is fitted near each corner; the
+//! corners are the intersections (so the rounded corners of an ID card give the corners of its
+//! straight edges).
+
+use crate::geom::{Line, Pt, area2, dist, is_convex};
+use crate::image::Gray;
+
+/// The small copy's blurred pixels as f32, with bilinear sampling.
+struct Plane {
+    w: usize,
+    h: usize,
+    v: Vec<f32>,
+}
+
+impl Plane {
+    fn at(&self, x: f64, y: f64) -> Option<f32> {
+        if x < 0.0 || y < 0.0 || x > (self.w - 1) as f64 || y > (self.h - 1) as f64 {
+            return None;
+        }
+        let (x0, y0) = (x.floor() as usize, y.floor() as usize);
+        let (x1, y1) = ((x0 + 1).min(self.w - 1), (y0 + 1).min(self.h - 1));
+        let (fx, fy) = ((x - x0 as f64) as f32, (y - y0 as f64) as f32);
+        let p = |xx: usize, yy: usize| self.v[yy * self.w + xx];
+        let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+        let bot = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+        Some(top * (1.0 - fy) + bot * fy)
+    }
+}
+
+/// [1 2 1]/4 separable blur, twice.
+fn blur(g: &Gray) -> Plane {
+    let (w, h) = (g.w as usize, g.h as usize);
+    let mut a: Vec<f32> = g.data.iter().map(|&v| f32::from(v)).collect();
+    let mut b = vec![0f32; w * h];
+    for _ in 0..2 {
+        for y in 0..h {
+            let r = &a[y * w..(y + 1) * w];
+            let o = &mut b[y * w..(y + 1) * w];
+            for x in 0..w {
+                let l = r[x.saturating_sub(1)];
+                let rr = r[(x + 1).min(w - 1)];
+                o[x] = 0.25 * l + 0.5 * r[x] + 0.25 * rr;
+            }
+        }
+        for y in 0..h {
+            let (yu, yd) = (y.saturating_sub(1), (y + 1).min(h - 1));
+            for x in 0..w {
+                a[y * w + x] = 0.25 * b[yu * w + x] + 0.5 * b[y * w + x] + 0.25 * b[yd * w + x];
+            }
+        }
+    }
+    Plane { w, h, v: a }
+}
+
+const THETA_BINS: usize = 180;
+
+/// A candidate line and, along it, prefix counts of points where the luma steps up (+) or down
+/// (−) across the line in the direction of its normal.
+struct Cand {
+    line: Line,
+    /// t of the first entry.
+    t0: f64,
+    pos: Vec<u32>,
+    neg: Vec<u32>,
+    valid: Vec<u32>,
+}
+
+impl Cand {
+    fn new(line: Line, p: &Plane) -> Self {
+        let diag = ((p.w * p.w + p.h * p.h) as f64).sqrt();
+        let t0 = -diag;
+        let n = (2.0 * diag) as usize + 1;
+        let (d, nn) = (line.dir(), line.n);
+        let base = [nn[0] * line.c, nn[1] * line.c];
+        let (mut pos, mut neg, mut valid) =
+            (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let (mut cp, mut cn, mut cv) = (0u32, 0u32, 0u32);
+        pos.push(0);
+        neg.push(0);
+        valid.push(0);
+        const K: f64 = 2.0;
+        const T: f32 = 7.0;
+        for i in 0..n {
+            let t = t0 + i as f64;
+            let (x, y) = (base[0] + t * d[0], base[1] + t * d[1]);
+            if let (Some(a), Some(b)) =
+                (p.at(x + K * nn[0], y + K * nn[1]), p.at(x - K * nn[0], y - K * nn[1]))
+            {
+                cv += 1;
+                let c = a - b;
+                if c > T {
+                    cp += 1;
+                } else if c < -T {
+                    cn += 1;
+                }
+            }
+            pos.push(cp);
+            neg.push(cn);
+            valid.push(cv);
+        }
+        Self { line, t0, pos, neg, valid }
+    }
+
+    fn idx(&self, p: Pt) -> usize {
+        let d = self.line.dir();
+        let t = p[0] * d[0] + p[1] * d[1];
+        ((t - self.t0).round().max(0.0) as usize).min(self.pos.len() - 1)
+    }
+
+    /// (steps up along +n, steps down, points inside the photo) between a and b.
+    fn counts(&self, a: Pt, b: Pt) -> (u32, u32, u32) {
+        let (i, j) = (self.idx(a), self.idx(b));
+        let (i, j) = (i.min(j), i.max(j));
+        (self.pos[j] - self.pos[i], self.neg[j] - self.neg[i], self.valid[j] - self.valid[i])
+    }
+}
+
+/// The document's outline in the small copy, if one is found, with a confidence in 0..1.
+pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
+    let p = blur(g);
+    let (w, h) = (p.w, p.h);
+    if w < 16 || h < 16 {
+        return None;
+    }
+    // Sobel.
+    let mut mag = vec![0f32; w * h];
+    let mut ang = vec![0f32; w * h];
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let v = |dx: isize, dy: isize| {
+                p.v[(y as isize + dy) as usize * w + (x as isize + dx) as usize]
+            };
+            let gx = (v(1, -1) + 2.0 * v(1, 0) + v(1, 1)) - (v(-1, -1) + 2.0 * v(-1, 0) + v(-1, 1));
+            let gy = (v(-1, 1) + 2.0 * v(0, 1) + v(1, 1)) - (v(-1, -1) + 2.0 * v(0, -1) + v(1, -1));
+            mag[y * w + x] = (gx * gx + gy * gy).sqrt();
+            ang[y * w + x] = gy.atan2(gx);
+        }
+    }
+    // Non-maximum suppression along the gradient, and a threshold.
+    let mut sorted: Vec<f32> = mag.iter().copied().filter(|&m| m > 0.0).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    let k = sorted.len() * 85 / 100;
+    let thr = *sorted.select_nth_unstable_by(k, f32::total_cmp).1;
+    let thr = thr.max(12.0);
+    let diag = ((w * w + h * h) as f64).sqrt();
+    let rho_bins = (2.0 * diag) as usize + 2;
+    let mut acc = vec![0u32; THETA_BINS * rho_bins];
+    let (cos, sin): (Vec<f64>, Vec<f64>) = (0..THETA_BINS)
+        .map(|t| {
+            let th = t as f64 * std::f64::consts::PI / THETA_BINS as f64;
+            (th.cos(), th.sin())
+        })
+        .unzip();
+    for y in 2..h - 2 {
+        for x in 2..w - 2 {
+            let m = mag[y * w + x];
+            if m < thr {
+                continue;
+            }
+            let a = ang[y * w + x];
+            let (dx, dy) = (a.cos().round() as isize, a.sin().round() as isize);
+            let at = |xx: isize, yy: isize| mag[yy as usize * w + xx as usize];
+            let (xi, yi) = (x as isize, y as isize);
+            if m < at(xi + dx, yi + dy) || m < at(xi - dx, yi - dy) {
+                continue;
+            }
+            // The line's normal is the gradient direction, modulo π.
+            let th = f64::from(a).rem_euclid(std::f64::consts::PI);
+            let tb = (th / std::f64::consts::PI * THETA_BINS as f64).round() as isize;
+            for dt in -3..=3 {
+                let t = (tb + dt).rem_euclid(THETA_BINS as isize) as usize;
+                let rho = x as f64 * cos[t] + y as f64 * sin[t];
+                let r = (rho + diag).round() as usize;
+                acc[t * rho_bins + r] += 1;
+            }
+        }
+    }
+    // The strongest lines: local maxima, strongest first, each keeping others out of its
+    // neighbourhood.
+    let mut peaks: Vec<(u32, usize, usize)> = Vec::new();
+    for t in 0..THETA_BINS {
+        for r in 1..rho_bins - 1 {
+            let v = acc[t * rho_bins + r];
+            if v < 12 || v < acc[t * rho_bins + r - 1] || v < acc[t * rho_bins + r + 1] {
+                continue;
+            }
+            let tp = (t + THETA_BINS - 1) % THETA_BINS;
+            let tn = (t + 1) % THETA_BINS;
+            // Across the θ wrap, ρ changes sign; the neighbours there are skipped (a line at
+            // exactly 0° or 180° is rare and still found at its own bin).
+            if (t > 0 && v < acc[tp * rho_bins + r]) || (tn > 0 && v < acc[tn * rho_bins + r]) {
+                continue;
+            }
+            peaks.push((v, t, r));
+        }
+    }
+    peaks.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut picked: Vec<(usize, usize)> = Vec::new();
+    for &(_, t, r) in &peaks {
+        if picked.len() >= 56 {
+            break;
+        }
+        let near = picked.iter().any(|&(pt, pr)| {
+            let dt = t.abs_diff(pt).min(THETA_BINS - t.abs_diff(pt));
+            let wrapped = t.abs_diff(pt) > THETA_BINS / 2;
+            let pr2 = if wrapped { rho_bins - 1 - pr } else { pr };
+            dt <= 2 && r.abs_diff(pr2) <= 3
+        });
+        if !near {
+            picked.push((t, r));
+        }
+    }
+    let lines: Vec<Line> = picked
+        .iter()
+        .map(|&(t, r)| {
+            Line::from_angle(t as f64 * std::f64::consts::PI / THETA_BINS as f64, r as f64 - diag)
+        })
+        .collect();
+    // The photo's own borders stand in for a page edge that is cut off by the frame.
+    let borders = [
+        Line { n: [0.0, 1.0], c: 1.0 },
+        Line { n: [0.0, 1.0], c: h as f64 - 2.0 },
+        Line { n: [1.0, 0.0], c: 1.0 },
+        Line { n: [1.0, 0.0], c: w as f64 - 2.0 },
+    ];
+    let cands: Vec<Cand> = lines.iter().map(|l| Cand::new(*l, &p)).collect();
+    let horiz: Vec<usize> =
+        (0..cands.len()).filter(|&i| cands[i].line.n[1].abs() > cands[i].line.n[0].abs()).collect();
+    let vert: Vec<usize> = (0..cands.len())
+        .filter(|&i| cands[i].line.n[1].abs() <= cands[i].line.n[0].abs())
+        .collect();
+    let _ = borders;
+
+    let img_area = (w * h) as f64;
+    let margin = 0.04 * w.max(h) as f64;
+    let inside = |q: &Pt| {
+        q[0] > -margin && q[1] > -margin && q[0] < w as f64 + margin && q[1] < h as f64 + margin
+    };
+    let mut best: Option<([Pt; 4], f64, f64)> = None;
+    for (ai, &a) in horiz.iter().enumerate() {
+        for &b in &horiz[ai + 1..] {
+            for (ci, &c) in vert.iter().enumerate() {
+                for &d in &vert[ci + 1..] {
+                    let (la, lb, lc, ld) = (&cands[a], &cands[b], &cands[c], &cands[d]);
+                    let pts = [
+                        la.line.intersect(&lc.line),
+                        la.line.intersect(&ld.line),
+                        lb.line.intersect(&ld.line),
+                        lb.line.intersect(&lc.line),
+                    ];
+                    let [Some(p0), Some(p1), Some(p2), Some(p3)] = pts else { continue };
+                    // Order: which horizontal is on top, which vertical on the left.
+                    let mut q = [p0, p1, p2, p3];
+                    let mut sides = [a, d, b, c]; // top, right, bottom, left
+                    if (p0[1] + p1[1]) > (p2[1] + p3[1]) {
+                        q = [p3, p2, p1, p0];
+                        sides = [b, d, a, c];
+                    }
+                    if q[0][0] > q[1][0] {
+                        q = [q[1], q[0], q[3], q[2]];
+                        sides = [sides[0], sides[3], sides[2], sides[1]];
+                    }
+                    if !is_convex(&q) || !q.iter().all(inside) {
+                        continue;
+                    }
+                    let area = area2(&q) / 2.0;
+                    if area < 0.03 * img_area {
+                        continue;
+                    }
+                    let centre = [
+                        q.iter().map(|p| p[0]).sum::<f64>() / 4.0,
+                        q.iter().map(|p| p[1]).sum::<f64>() / 4.0,
+                    ];
+                    // For each side: support if the inside is brighter, and if it is darker.
+                    let mut bright = 0.0;
+                    let mut dark = 0.0;
+                    let mut min_b = f64::MAX;
+                    let mut min_d = f64::MAX;
+                    let mut ok = true;
+                    for (k, &s) in sides.iter().enumerate() {
+                        let cand = &cands[s];
+                        let (u, v) = (q[k], q[(k + 1) % 4]);
+                        let (up, down, valid) = cand.counts(u, v);
+                        let len = dist(u, v);
+                        if f64::from(valid) < 0.5 * len {
+                            ok = false;
+                            break;
+                        }
+                        let inside_pos = cand.line.dist(centre) > 0.0;
+                        // Stepping along +n from outside to inside is "up" when inside is brighter.
+                        let (b_, d_) = if inside_pos { (up, down) } else { (down, up) };
+                        let (fb, fd) =
+                            (f64::from(b_) / f64::from(valid), f64::from(d_) / f64::from(valid));
+                        min_b = min_b.min(fb);
+                        min_d = min_d.min(fd);
+                        bright += f64::from(b_);
+                        dark += f64::from(d_);
+                    }
+                    if !ok {
+                        continue;
+                    }
+                    let perim: f64 = (0..4).map(|k| dist(q[k], q[(k + 1) % 4])).sum();
+                    let (support, min_f) =
+                        if bright >= dark { (bright, min_b) } else { (dark, min_d) };
+                    if min_f < 0.25 {
+                        continue;
+                    }
+                    let score = support * (0.5 + 0.5 * min_f);
+                    let conf = support / perim;
+                    if best.as_ref().is_none_or(|b| score > b.1) {
+                        best = Some((q, score, conf));
+                    }
+                }
+            }
+        }
+    }
+    best.map(|(q, _, c)| (q, c))
+}
+
+/// Finds the edge near a coarse side to a fraction of a pixel: `sample(x, y)` reads the
+/// full-resolution photo (upright coordinates), `reach` is how far from the coarse side to look.
+pub fn refine(quad: &[Pt; 4], reach: f64, sample: &dyn Fn(f64, f64) -> Option<f32>) -> [Pt; 4] {
+    let centre = [
+        quad.iter().map(|p| p[0]).sum::<f64>() / 4.0,
+        quad.iter().map(|p| p[1]).sum::<f64>() / 4.0,
+    ];
+    // For each side, the located edge points with their position along the side (0..1).
+    let mut side_pts: Vec<Vec<(f64, Pt)>> = Vec::with_capacity(4);
+    for k in 0..4 {
+        let (a, b) = (quad[k], quad[(k + 1) % 4]);
+        let len = dist(a, b);
+        let d = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+        let mut n = [-d[1], d[0]];
+        // n points outwards.
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        if (centre[0] - mid[0]) * n[0] + (centre[1] - mid[1]) * n[1] > 0.0 {
+            n = [-n[0], -n[1]];
+        }
+        let mut pts = Vec::new();
+        const N: usize = 48;
+        let step = 0.5;
+        let m = (reach / step) as isize;
+        for i in 0..N {
+            let f = 0.04 + 0.92 * (i as f64 + 0.5) / N as f64;
+            let base = [a[0] + d[0] * len * f, a[1] + d[1] * len * f];
+            // Smoothed profile along n, averaged over ±1 px along the side.
+            let mut prof = Vec::with_capacity((2 * m + 1) as usize);
+            let mut ok = true;
+            for j in -m..=m {
+                let s = j as f64 * step;
+                let mut acc = 0.0;
+                for dd in [-1.0, 0.0, 1.0] {
+                    let x = base[0] + n[0] * s + d[0] * dd;
+                    let y = base[1] + n[1] * s + d[1] * dd;
+                    match sample(x, y) {
+                        Some(v) => acc += f64::from(v),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                if !ok {
+                    break;
+                }
+                prof.push(acc / 3.0);
+            }
+            if !ok || prof.len() < 9 {
+                continue;
+            }
+            // Derivative over ±2 samples (±1 px).
+            let der: Vec<f64> = (0..prof.len())
+                .map(|j| if j < 2 || j + 2 >= prof.len() { 0.0 } else { prof[j + 2] - prof[j - 2] })
+                .collect();
+            // The strongest step, in either direction (the quad's polarity is not known here).
+            let (jb, vb) = der
+                .iter()
+                .enumerate()
+                .max_by(|x, y| x.1.abs().total_cmp(&y.1.abs()))
+                .map(|(j, v)| (j, *v))
+                .unwrap_or((0, 0.0));
+            if vb.abs() < 8.0 || jb < 3 || jb + 3 >= der.len() {
+                continue;
+            }
+            // Sub-sample peak by a parabola through the neighbours.
+            let (l, c, r) = (der[jb - 1].abs(), vb.abs(), der[jb + 1].abs());
+            let den = l - 2.0 * c + r;
+            let off = if den.abs() > 1e-9 { 0.5 * (l - r) / den } else { 0.0 };
+            let s = (jb as f64 - m as f64 + off.clamp(-1.0, 1.0)) * step;
+            pts.push((f, [base[0] + n[0] * s, base[1] + n[1] * s]));
+        }
+        side_pts.push(pts);
+    }
+    // A robust line through a side's points, optionally only those near one end.
+    let fit = |pts: &[(f64, Pt)], lo: f64, hi: f64| -> Option<Line> {
+        let mut sel: Vec<Pt> =
+            pts.iter().filter(|(f, _)| *f >= lo && *f <= hi).map(|p| p.1).collect();
+        if sel.len() < 6 {
+            return None;
+        }
+        let mut line = Line::fit(&sel)?;
+        for tol in [4.0, 2.0, 1.2] {
+            let kept: Vec<Pt> =
+                sel.iter().copied().filter(|p| line.dist(*p).abs() <= tol * reach / 8.0).collect();
+            if kept.len() < 5 {
+                break;
+            }
+            sel = kept;
+            line = Line::fit(&sel)?;
+        }
+        Some(line)
+    };
+    let mut out = *quad;
+    for (k, corner) in out.iter_mut().enumerate() {
+        // Corner k joins side k−1 (its end) and side k (its start).
+        let prev = (k + 3) % 4;
+        let l1 = fit(&side_pts[prev], 0.55, 1.0).or_else(|| fit(&side_pts[prev], 0.0, 1.0));
+        let l2 = fit(&side_pts[k], 0.0, 0.45).or_else(|| fit(&side_pts[k], 0.0, 1.0));
+        if let (Some(l1), Some(l2)) = (l1, l2)
+            && let Some(p) = l1.intersect(&l2)
+            && dist(p, quad[k]) < 3.0 * reach
+        {
+            *corner = p;
+        }
+    }
+    out
+}

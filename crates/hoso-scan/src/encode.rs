@@ -1,0 +1,136 @@
+//! Page encodings, each ready to go into a PDF as is: CCITT Group 4 for black and white (lossless
+//! — never JBIG2's lossy symbol matching, which can swap digits), baseline JPEG for grey and
+//! colour, and a 4-colour palette packed 2 bits per pixel and deflated for text with stamps.
+
+use crate::clean::PALETTE;
+use crate::image::{Gray, Rgb};
+use serde::Serialize;
+
+/// How the pixels of an encoded page are stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// CCITT T.6 (Group 4), 1 = black, rows byte-aligned: no, `EncodedByteAlign` false.
+    G4,
+    /// Baseline JPEG, one component.
+    JpegGray,
+    /// Baseline JPEG, three components.
+    JpegRgb,
+    /// 2 bits per pixel indices into [`PALETTE`], rows padded to a byte, zlib-deflated.
+    Palette4,
+}
+
+/// One page's pixels, compressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedPage {
+    pub width: u32,
+    pub height: u32,
+    pub dpi: u32,
+    pub encoding: Encoding,
+    pub data: Vec<u8>,
+}
+
+impl EncodedPage {
+    /// The palette of a [`Encoding::Palette4`] page, as RGB triples.
+    pub fn palette() -> &'static [[u8; 3]; 4] {
+        &PALETTE
+    }
+}
+
+/// CCITT G4 of a bilevel page (`ink` true = black).
+pub fn g4(ink: &[bool], w: u32, h: u32) -> Vec<u8> {
+    use fax::{Color, VecWriter, encoder::Encoder};
+    let mut enc = Encoder::new(VecWriter::with_capacity((w * h / 16) as usize));
+    for row in ink.chunks_exact(w as usize).take(h as usize) {
+        let pels = row.iter().map(|&b| if b { Color::Black } else { Color::White });
+        // VecWriter cannot fail.
+        let _ = enc.encode_line(pels, w);
+    }
+    match enc.finish() {
+        Ok(wr) => wr.finish(),
+        Err(never) => match never {},
+    }
+}
+
+fn jpeg(data: &[u8], w: u32, h: u32, dpi: u32, quality: u8, colour: bool) -> Vec<u8> {
+    use jpeg_encoder::{ColorType, Encoder, PixelDensity, PixelDensityUnit, SamplingFactor};
+    let mut out = Vec::new();
+    let mut enc = Encoder::new(&mut out, quality);
+    enc.set_density(PixelDensity {
+        density: (dpi as u16, dpi as u16),
+        unit: PixelDensityUnit::Inches,
+    });
+    enc.set_optimized_huffman_tables(true);
+    if colour {
+        enc.set_sampling_factor(SamplingFactor::F_2_2);
+    }
+    let ct = if colour { ColorType::Rgb } else { ColorType::Luma };
+    // Pages are far below 65,535 pixels a side; the encoder cannot fail on valid sizes.
+    if enc.encode(data, w as u16, h as u16, ct).is_err() {
+        out.clear();
+    }
+    out
+}
+
+pub fn jpeg_gray(g: &Gray, dpi: u32, quality: u8) -> Vec<u8> {
+    jpeg(&g.data, g.w, g.h, dpi, quality, false)
+}
+
+pub fn jpeg_rgb(c: &Rgb, dpi: u32, quality: u8) -> Vec<u8> {
+    jpeg(&c.data, c.w, c.h, dpi, quality, true)
+}
+
+/// Packs 2-bit indices (4 per byte, high bits first, rows padded) and deflates them (zlib).
+pub fn palette4(idx: &[u8], w: u32, h: u32) -> Vec<u8> {
+    let stride = w.div_ceil(4) as usize;
+    let mut packed = vec![0u8; stride * h as usize];
+    for (y, row) in idx.chunks_exact(w as usize).enumerate() {
+        let out = &mut packed[y * stride..(y + 1) * stride];
+        for (x, &v) in row.iter().enumerate() {
+            out[x / 4] |= (v & 3) << (6 - 2 * (x % 4));
+        }
+    }
+    miniz_oxide::deflate::compress_to_vec_zlib(&packed, 9)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn g4_round_trips_through_a_decoder() {
+        let (w, h) = (37u32, 5u32);
+        let ink: Vec<bool> = (0..w * h).map(|i| (i * 7 + i / w) % 5 < 2).collect();
+        let data = g4(&ink, w, h);
+        let mut rows = Vec::new();
+        fax::decoder::decode_g4(data.into_iter(), w, Some(h), |transitions| {
+            let mut row = vec![false; w as usize];
+            let mut colour = false;
+            let mut x = 0usize;
+            for &t in transitions {
+                for p in row.iter_mut().take(t as usize).skip(x) {
+                    *p = colour;
+                }
+                x = t as usize;
+                colour = !colour;
+            }
+            for p in row.iter_mut().skip(x) {
+                *p = colour;
+            }
+            rows.extend(row);
+        })
+        .expect("valid G4");
+        assert_eq!(rows, ink);
+    }
+
+    #[test]
+    fn jpeg_carries_its_dpi() {
+        let g = Gray::new(16, 16, 200);
+        let j = jpeg_gray(&g, 200, 60);
+        assert_eq!(&j[..2], &[0xFF, 0xD8]);
+        // JFIF: units = 1 (inch), 200 × 200.
+        let jfif = j.windows(5).position(|w| w == b"JFIF\0").expect("JFIF header");
+        assert_eq!(j[jfif + 7], 1);
+        assert_eq!(&j[jfif + 8..jfif + 12], &[0, 200, 0, 200]);
+    }
+}

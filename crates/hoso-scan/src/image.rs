@@ -1,0 +1,171 @@
+//! Plain pixel buffers: 8-bit grey and interleaved 8-bit RGB, row-major, no padding.
+
+/// An 8-bit grey image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gray {
+    pub w: u32,
+    pub h: u32,
+    pub data: Vec<u8>,
+}
+
+/// An 8-bit RGB image, interleaved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rgb {
+    pub w: u32,
+    pub h: u32,
+    pub data: Vec<u8>,
+}
+
+/// Moves the pixels of a `w`×`h` image of `C` bytes per pixel as EXIF `orientation` says, so that
+/// the result is upright. Returns the new width and height.
+fn orient<const C: usize>(w: u32, h: u32, src: &[u8], orientation: u8) -> (u32, u32, Vec<u8>) {
+    let (w, h) = (w as usize, h as usize);
+    let swap = matches!(orientation, 5..=8);
+    let (nw, nh) = if swap { (h, w) } else { (w, h) };
+    if orientation <= 1 || orientation > 8 {
+        return (w as u32, h as u32, src.to_vec());
+    }
+    let mut out = vec![0u8; src.len()];
+    // For every destination pixel (x, y), the source pixel it comes from.
+    for y in 0..nh {
+        for x in 0..nw {
+            let (sx, sy) = match orientation {
+                2 => (w - 1 - x, y),
+                3 => (w - 1 - x, h - 1 - y),
+                4 => (x, h - 1 - y),
+                5 => (y, x),
+                6 => (y, h - 1 - x),
+                7 => (w - 1 - y, h - 1 - x),
+                _ => (w - 1 - y, x), // 8
+            };
+            let s = (sy * w + sx) * C;
+            let d = (y * nw + x) * C;
+            out[d..d + C].copy_from_slice(&src[s..s + C]);
+        }
+    }
+    (nw as u32, nh as u32, out)
+}
+
+impl Gray {
+    pub fn new(w: u32, h: u32, fill: u8) -> Self {
+        Self { w, h, data: vec![fill; (w * h) as usize] }
+    }
+
+    #[inline]
+    pub fn get(&self, x: u32, y: u32) -> u8 {
+        self.data[(y * self.w + x) as usize]
+    }
+
+    /// Upright per EXIF orientation.
+    pub fn oriented(self, orientation: u8) -> Self {
+        if orientation <= 1 {
+            return self;
+        }
+        let (w, h, data) = orient::<1>(self.w, self.h, &self.data, orientation);
+        Self { w, h, data }
+    }
+
+    /// Turned clockwise by `quarter` × 90°.
+    pub fn rotated(self, quarter: u8) -> Self {
+        match quarter % 4 {
+            0 => self,
+            1 => self.oriented(6),
+            2 => self.oriented(3),
+            _ => self.oriented(8),
+        }
+    }
+
+    /// Averages `f`×`f` blocks (the last partial blocks are dropped). Rows are first summed
+    /// column-wise (a loop the compiler vectorises), then each block row once across.
+    pub fn shrink(&self, f: u32) -> Self {
+        let (nw, nh) = (self.w / f, self.h / f);
+        let mut out = vec![0u8; (nw * nh) as usize];
+        let used = (nw * f) as usize;
+        let mut colsum = vec![0u16; used];
+        let area = f * f;
+        for by in 0..nh {
+            colsum.iter_mut().for_each(|a| *a = 0);
+            for y in by * f..(by + 1) * f {
+                let row = &self.data[(y * self.w) as usize..][..used];
+                for (a, &v) in colsum.iter_mut().zip(row) {
+                    *a += u16::from(v);
+                }
+            }
+            for (o, chunk) in out[(by * nw) as usize..][..nw as usize]
+                .iter_mut()
+                .zip(colsum.chunks_exact(f as usize))
+            {
+                let s: u32 = chunk.iter().map(|&v| u32::from(v)).sum();
+                *o = ((s + area / 2) / area) as u8;
+            }
+        }
+        Self { w: nw, h: nh, data: out }
+    }
+}
+
+impl Rgb {
+    /// BT.601 luma, as JPEG uses.
+    pub fn to_gray(&self) -> Gray {
+        let data = self
+            .data
+            .chunks_exact(3)
+            .map(|p| {
+                ((19595 * u32::from(p[0])
+                    + 38470 * u32::from(p[1])
+                    + 7471 * u32::from(p[2])
+                    + 32768)
+                    >> 16) as u8
+            })
+            .collect();
+        Gray { w: self.w, h: self.h, data }
+    }
+
+    pub fn oriented(self, orientation: u8) -> Self {
+        if orientation <= 1 {
+            return self;
+        }
+        let (w, h, data) = orient::<3>(self.w, self.h, &self.data, orientation);
+        Self { w, h, data }
+    }
+
+    pub fn rotated(self, quarter: u8) -> Self {
+        match quarter % 4 {
+            0 => self,
+            1 => self.oriented(6),
+            2 => self.oriented(3),
+            _ => self.oriented(8),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orientation_6_turns_clockwise() {
+        // 3×2: a b c / d e f  → turned clockwise: d a / e b / f c
+        let g = Gray { w: 3, h: 2, data: vec![1, 2, 3, 4, 5, 6] };
+        let r = g.oriented(6);
+        assert_eq!((r.w, r.h), (2, 3));
+        assert_eq!(r.data, vec![4, 1, 5, 2, 6, 3]);
+    }
+
+    #[test]
+    fn orientation_8_turns_anticlockwise_and_3_half() {
+        let g = Gray { w: 3, h: 2, data: vec![1, 2, 3, 4, 5, 6] };
+        assert_eq!(g.clone().oriented(8).data, vec![3, 6, 2, 5, 1, 4]);
+        assert_eq!(g.clone().oriented(3).data, vec![6, 5, 4, 3, 2, 1]);
+        assert_eq!(g.clone().oriented(2).data, vec![3, 2, 1, 6, 5, 4]);
+        // Four quarter turns are the identity.
+        assert_eq!(g.clone().rotated(1).rotated(1).rotated(1).rotated(1), g);
+    }
+
+    #[test]
+    fn shrink_averages_blocks() {
+        let g = Gray { w: 4, h: 2, data: vec![0, 2, 10, 10, 4, 6, 20, 20] };
+        let s = g.shrink(2);
+        assert_eq!((s.w, s.h), (2, 1));
+        assert_eq!(s.data, vec![3, 15]);
+    }
+}
