@@ -52,14 +52,6 @@ pub struct Report {
     pub photos: Vec<PhotoReport>,
 }
 
-/// CPU time used by the calling thread so far, in milliseconds (Linux: from the scheduler's
-/// accounting); `None` elsewhere.
-pub fn thread_cpu_ms() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e6)
-}
-
 pub fn to_pdf_page(s: &Scanned) -> hoso_pdf::ImagePage<'_> {
     let kind = match s.page.encoding {
         Encoding::G4 => hoso_pdf::ImageData::G4,
@@ -140,7 +132,7 @@ fn one(
 ) -> std::io::Result<(PhotoReport, Option<Scanned>)> {
     let stem = stem_of(path);
     let t0 = Instant::now();
-    let c0 = thread_cpu_ms();
+    let c0 = hoso_scan::thread_cpu_ms();
     let bytes = std::fs::read(path)?;
     let result = hoso_scan::scan(&bytes, opts);
     drop(bytes);
@@ -187,7 +179,7 @@ fn one(
         }
     };
     rep.ms = t0.elapsed().as_secs_f64() * 1000.0;
-    rep.cpu_ms = match (c0, thread_cpu_ms()) {
+    rep.cpu_ms = match (c0, hoso_scan::thread_cpu_ms()) {
         (Some(a), Some(b)) => b - a,
         _ => rep.ms,
     };

@@ -230,20 +230,12 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
             Line::from_angle(t as f64 * std::f64::consts::PI / THETA_BINS as f64, r as f64 - diag)
         })
         .collect();
-    // The photo's own borders stand in for a page edge that is cut off by the frame.
-    let borders = [
-        Line { n: [0.0, 1.0], c: 1.0 },
-        Line { n: [0.0, 1.0], c: h as f64 - 2.0 },
-        Line { n: [1.0, 0.0], c: 1.0 },
-        Line { n: [1.0, 0.0], c: w as f64 - 2.0 },
-    ];
     let cands: Vec<Cand> = lines.iter().map(|l| Cand::new(*l, &p)).collect();
     let horiz: Vec<usize> =
         (0..cands.len()).filter(|&i| cands[i].line.n[1].abs() > cands[i].line.n[0].abs()).collect();
     let vert: Vec<usize> = (0..cands.len())
         .filter(|&i| cands[i].line.n[1].abs() <= cands[i].line.n[0].abs())
         .collect();
-    let _ = borders;
 
     let img_area = (w * h) as f64;
     let margin = 0.04 * w.max(h) as f64;

@@ -119,23 +119,6 @@ impl Rgb {
             .collect();
         Gray { w: self.w, h: self.h, data }
     }
-
-    pub fn oriented(self, orientation: u8) -> Self {
-        if orientation <= 1 {
-            return self;
-        }
-        let (w, h, data) = orient::<3>(self.w, self.h, &self.data, orientation);
-        Self { w, h, data }
-    }
-
-    pub fn rotated(self, quarter: u8) -> Self {
-        match quarter % 4 {
-            0 => self,
-            1 => self.oriented(6),
-            2 => self.oriented(3),
-            _ => self.oriented(8),
-        }
-    }
 }
 
 #[cfg(test)]

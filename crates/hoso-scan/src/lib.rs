@@ -68,15 +68,20 @@ pub enum Mode {
     Color,
 }
 
+/// A mode name that is not one of auto, bw, gray, color.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown mode {0:?}: use auto, bw, gray or color")]
+pub struct UnknownMode(pub String);
+
 impl std::str::FromStr for Mode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownMode;
+    fn from_str(s: &str) -> Result<Self, UnknownMode> {
         match s {
             "auto" => Ok(Self::Auto),
             "bw" => Ok(Self::Bw),
             "gray" | "grey" => Ok(Self::Gray),
             "color" | "colour" => Ok(Self::Color),
-            other => Err(format!("unknown mode {other:?}: use auto, bw, gray or color")),
+            other => Err(UnknownMode(other.to_owned())),
         }
     }
 }
@@ -213,6 +218,14 @@ fn turn_corners(q: [Pt; 4], turns: u8) -> [Pt; 4] {
         q = [q[3], q[0], q[1], q[2]];
     }
     q
+}
+
+/// CPU time used by the calling thread so far, in milliseconds (Linux: the scheduler's
+/// accounting in /proc); `None` elsewhere. For timing scans on a busy machine.
+pub fn thread_cpu_ms() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e6)
 }
 
 /// Time spent per stage, in milliseconds, in the order the stages ran.

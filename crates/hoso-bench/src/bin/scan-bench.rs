@@ -12,10 +12,7 @@ use anyhow::{Context, Result, bail};
 use hoso_scan::{Mode, ScanOptions};
 
 fn thread_cpu_ms() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse::<f64>().ok()))
-        .map_or(0.0, |ns| ns / 1e6)
+    hoso_scan::thread_cpu_ms().unwrap_or(0.0)
 }
 
 fn peak_rss_mib() -> f64 {
