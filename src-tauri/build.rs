@@ -21,6 +21,14 @@ fn main() {
         "set_portal",
         "set_sending_paused",
         "save_receipt",
+        "scan_page",
+        "pending_pages",
+        "page_thumbnail",
+        "page_photo",
+        "move_page",
+        "remove_page",
+        "restore_page",
+        "save_component_pdf",
         "app_ready",
     ];
     tauri_build::try_build(

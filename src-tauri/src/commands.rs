@@ -3,8 +3,8 @@
 use hoso_api::ApiError;
 use hoso_api::ErrorCode;
 use hoso_api::types::{
-    Dossier, DossierList, FieldChange, ListQuery, PortalSettings, ProcedureSummary, SaveOutcome,
-    Startup,
+    Dossier, DossierList, FieldChange, ListQuery, PageEdit, PortalSettings, ProcedureSummary,
+    SaveOutcome, Startup,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -32,6 +32,14 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         set_portal,
         set_sending_paused,
         save_receipt,
+        scan_page,
+        pending_pages,
+        page_thumbnail,
+        page_photo,
+        move_page,
+        remove_page,
+        restore_page,
+        save_component_pdf,
         app_ready,
     ]
 }
@@ -167,17 +175,93 @@ fn save_receipt<R: Runtime>(app: AppHandle<R>, id: String) -> Result<String> {
     let hoso = app.hoso()?;
     let pdf = hoso.receipt_pdf(&id)?;
     let code = hoso.dossier(&id)?.receipt.unwrap_or_else(|| id.clone());
+    save_download(&app, &format!("{code}.pdf"), &pdf)
+}
+
+/// Writes `bytes` as `HoSo/<name>` in the person's Downloads folder; returns the path.
+fn save_download<R: Runtime>(app: &AppHandle<R>, name: &str, bytes: &[u8]) -> Result<String> {
     let folder = app
         .path()
         .download_dir()
         .or_else(|_| app.path().home_dir().map(|h| h.join("Downloads")))
         .map(|d| d.join("HoSo"))
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("no Downloads folder: {e}")))?;
-    let path = folder.join(format!("{code}.pdf"));
-    std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, &pdf)).map_err(|e| {
+    let path = folder.join(name);
+    std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, bytes)).map_err(|e| {
         ApiError::new(ErrorCode::StoreReadOnly, format!("cannot write {}: {e}", path.display()))
     })?;
     Ok(path.display().to_string())
+}
+
+/// Makes a page from its photo (again), off the UI thread: `edit` `None` finds everything by
+/// itself.
+#[tauri::command(async)]
+fn scan_page<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    page_id: i64,
+    edit: Option<PageEdit>,
+) -> Result<Dossier> {
+    app.hoso()?.scan_page(&id, page_id, edit.as_ref())
+}
+
+#[tauri::command(async)]
+fn pending_pages<R: Runtime>(app: AppHandle<R>, id: String) -> Result<Vec<i64>> {
+    app.hoso()?.pending_pages(&id)
+}
+
+/// A scanned page's thumbnail, as JPEG bytes.
+#[tauri::command(async)]
+fn page_thumbnail<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    page_id: i64,
+) -> Result<tauri::ipc::Response> {
+    Ok(tauri::ipc::Response::new(app.hoso()?.page_thumbnail(&id, page_id)?))
+}
+
+/// The upright photo, small, as JPEG bytes, for placing the corners.
+#[tauri::command(async)]
+fn page_photo<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    page_id: i64,
+) -> Result<tauri::ipc::Response> {
+    Ok(tauri::ipc::Response::new(app.hoso()?.page_photo(&id, page_id)?))
+}
+
+#[tauri::command(async)]
+fn move_page<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    page_id: i64,
+    index: u32,
+) -> Result<Dossier> {
+    app.hoso()?.move_page(&id, page_id, index)
+}
+
+#[tauri::command(async)]
+fn remove_page<R: Runtime>(app: AppHandle<R>, id: String, page_id: i64) -> Result<Dossier> {
+    app.hoso()?.remove_page(&id, page_id)
+}
+
+#[tauri::command(async)]
+fn restore_page<R: Runtime>(app: AppHandle<R>, id: String, page_id: i64) -> Result<Dossier> {
+    app.hoso()?.restore_page(&id, page_id)
+}
+
+/// Saves a component's pages as one PDF in Downloads (`HoSo/<dossier>-<component>.pdf`).
+#[tauri::command(async)]
+fn save_component_pdf<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    component: String,
+) -> Result<String> {
+    let pdf = app.hoso()?.component_pdf(&id, &component)?.ok_or_else(|| {
+        ApiError::new(ErrorCode::NotFound, format!("component {component} has no scanned page"))
+    })?;
+    let short: String = id.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    save_download(&app, &format!("{component}-{short}.pdf"), &pdf)
 }
 
 /// Decodes `encodeURIComponent` output; anything malformed is kept as it is.

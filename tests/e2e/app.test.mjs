@@ -113,10 +113,16 @@ test('a new dossier typed in the window is there, exactly as left, after the app
     const photo = path.join(dataDir, 'giay-chung-sinh.jpg');
     writeFileSync(photo, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(20_000, 7)]));
     await (await b.$('input[type=file][data-component="giay_chung_sinh"]')).addValue(photo);
+    // It is not a readable photo: the page stays, named, with the reason and what to do.
     await b.waitUntil(
-      async () => (await (await b.$('[data-testid=checklist]')).getText()).includes('giay-chung-sinh.jpg'),
-      { timeout: 10_000, timeoutMsg: 'the attached photo never appeared in the checklist' },
+      async () => (await (await b.$('[data-testid=papers]')).getText()).includes('giay-chung-sinh.jpg'),
+      { timeout: 10_000, timeoutMsg: 'the attached photo never appeared under its paper' },
     );
+    await b.waitUntil(async () => (await b.$$('[data-testid=page][data-state=failed]')).length === 1, {
+      timeout: 15_000,
+      timeoutMsg: 'the unreadable photo was not marked',
+    });
+    assert.match(await (await b.$('[data-testid=checklist]')).getText(), /Đã có 1 trang/);
     await assertNoAxeViolations(b, 'editor');
     await b.execute(() => {
       document.activeElement?.blur();

@@ -6,6 +6,7 @@ use hoso_catalogue::{self as cat, CivilDate, text};
 use hoso_store::{Content, ListFilter, NewDossier, Summary};
 
 use crate::procedures::{detail, issue, unknown_procedure};
+use crate::scan::scan_info;
 use crate::types::{
     ComponentStatus, Dossier, DossierList, DossierListItem, DossierState, FieldChange, FieldIssue,
     ListQuery, PageInfo, ResultInfo, SaveOutcome, TimelineEntry,
@@ -84,7 +85,8 @@ impl Hoso {
                             .pages
                             .iter()
                             .filter(|pg| pg.component_code == c.code)
-                            .map(|pg| PageInfo {
+                            .map(|pg| (pg, scan_info(pg)))
+                            .map(|(pg, (scan_state, scan, scan_error))| PageInfo {
                                 id: pg.id,
                                 position: pg.position,
                                 sha256: pg.sha256.clone(),
@@ -92,6 +94,9 @@ impl Hoso {
                                 byte_size: pg.byte_size,
                                 original_name: pg.original_name.clone(),
                                 added_at: pg.added_at,
+                                scan_state,
+                                scan,
+                                scan_error,
                             })
                             .collect(),
                         missing: c.required && !with_pages.contains(&c.code),

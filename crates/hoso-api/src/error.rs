@@ -40,6 +40,9 @@ pub enum ErrorCode {
     DiskFull,
     /// The store could not be opened for another reason (see the message).
     StoreUnavailable,
+    /// A photo cannot be read or made into a page; the message (Vietnamese) says why and what
+    /// to do.
+    BadImage,
     /// A bug or an unexpected failure; the message says what.
     Internal,
 }
@@ -61,6 +64,7 @@ impl ErrorCode {
             Self::StoreTooNew => "store_too_new",
             Self::DiskFull => "disk_full",
             Self::StoreUnavailable => "store_unavailable",
+            Self::BadImage => "bad_image",
             Self::Internal => "internal",
         }
     }
@@ -91,7 +95,7 @@ impl ApiError {
             E::ReadOnly => ErrorCode::StoreReadOnly,
             E::TooNew { .. } => ErrorCode::StoreTooNew,
             E::DiskFull => ErrorCode::DiskFull,
-            E::DossierNotFound(_) => ErrorCode::NotFound,
+            E::DossierNotFound(_) | E::PageNotFound(_) => ErrorCode::NotFound,
             E::DossierExists(_) => ErrorCode::InvalidInput,
             E::NotADraft(_) => ErrorCode::NotEditable,
             E::Io(_) => ErrorCode::StoreUnavailable,

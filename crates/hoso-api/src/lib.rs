@@ -7,6 +7,7 @@
 mod dossiers;
 mod error;
 mod procedures;
+mod scan;
 mod secrets;
 mod sending;
 pub mod types;
@@ -21,6 +22,7 @@ pub use dossiers::{MAX_PAGE_BYTES, media_type_of};
 pub use error::{ApiError, ErrorCode, Result};
 pub use hoso_outbox::{Clock, PortalConfig, Progress, SystemClock};
 pub use hoso_store::DB_FILE;
+pub use scan::{DPI, PREVIEW_SIDE, pdf_page};
 pub use sending::SendSession;
 
 /// Environment variable that overrides the data directory.

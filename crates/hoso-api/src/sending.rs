@@ -4,7 +4,7 @@ use hoso_outbox::{PortalConfig, Progress};
 use hoso_store::Store;
 
 use crate::secrets::TokenSource as Source;
-use crate::types::{Dossier, JobState, PortalSettings, Sending, TokenSource};
+use crate::types::{Dossier, JobState, PortalSettings, ScanState, Sending, TokenSource};
 use crate::{ApiError, ErrorCode, Hoso, Result};
 
 /// Environment variable that sets the portal's address (over the settings).
@@ -14,9 +14,19 @@ const PORTAL_URL_KEY: &str = "portal.url";
 impl Hoso {
     /// Freezes a complete draft into the outbox; it goes out by itself when the portal answers.
     pub fn finalize(&self, id: &str) -> Result<Dossier> {
+        // Photos not made into pages yet (the app stopped half-way, or they came from the CLI)
+        // are made now; one that cannot be read is sent as it is.
+        for page in self.pending_pages(id)? {
+            match self.scan_page(id, page, None) {
+                Ok(_) => {}
+                Err(e) if e.code == ErrorCode::BadImage => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let pdfs = self.component_pdfs(id)?;
         {
             let store = self.store();
-            let record = store.dossier(id).map_err(|e| self.store_err(e))?;
+            let mut record = store.dossier(id).map_err(|e| self.store_err(e))?;
             if record.row.deleted_at.is_some() {
                 return Err(ApiError::new(
                     ErrorCode::NotFound,
@@ -31,10 +41,51 @@ impl Hoso {
                     format!("dossier {id} still has {} missing items", summary.missing),
                 ));
             }
-            hoso_outbox::enqueue(&store, &record, self.clock.now_ms())
-                .map_err(|e| self.store_err(e))?;
+            // Each component's scanned pages go as one PDF, in place of its first page.
+            let now = self.clock.now_ms();
+            let mut pages = Vec::with_capacity(record.pages.len());
+            let mut placed = std::collections::BTreeSet::new();
+            for p in record.pages {
+                let pdf = pdfs.iter().find(|(c, _)| *c == p.component_code).map(|(_, pdf)| pdf);
+                match pdf {
+                    Some(pdf) if crate::scan::scan_info(&p).0 == ScanState::Done => {
+                        if placed.insert(p.component_code.clone()) {
+                            let sha = store
+                                .put_file(pdf, "application/pdf", now)
+                                .map_err(|e| self.store_err(e))?;
+                            pages.push(hoso_store::Page {
+                                sha256: sha,
+                                media_type: "application/pdf".to_owned(),
+                                byte_size: i64::try_from(pdf.len()).unwrap_or(i64::MAX),
+                                original_name: format!("{}.pdf", p.component_code),
+                                scan: None,
+                                out: None,
+                                thumb_sha256: None,
+                                ..p
+                            });
+                        }
+                    }
+                    _ => pages.push(p),
+                }
+            }
+            record.pages = pages;
+            hoso_outbox::enqueue(&store, &record, now).map_err(|e| self.store_err(e))?;
         }
         self.dossier(id)
+    }
+
+    /// Every component's PDF of scanned pages.
+    fn component_pdfs(&self, id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let record = self.store().dossier(id).map_err(|e| self.store_err(e))?;
+        let codes: std::collections::BTreeSet<String> =
+            record.pages.into_iter().map(|p| p.component_code).collect();
+        let mut out = Vec::new();
+        for code in codes {
+            if let Some(pdf) = self.component_pdf(id, &code)? {
+                out.push((code, pdf));
+            }
+        }
+        Ok(out)
     }
 
     /// Takes a dossier that has not reached the portal back to a draft (to fix what stopped it).

@@ -180,7 +180,7 @@ pub enum DossierState {
 }
 
 /// A file attached to a component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PageInfo {
     #[ts(type = "number")]
@@ -193,10 +193,81 @@ pub struct PageInfo {
     pub original_name: String,
     #[ts(type = "number")]
     pub added_at: i64,
+    /// Whether the photo has been made into a clean page.
+    pub scan_state: ScanState,
+    /// How it was made, once it was.
+    pub scan: Option<PageScan>,
+    /// Why the photo could not be made into a page (in Vietnamese), if it could not.
+    pub scan_error: Option<String>,
+}
+
+/// Where a page is on its way from photo to clean page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanState {
+    /// Not a photo (a PDF, say): sent as it is.
+    NotImage,
+    /// A photo not made into a page yet (just added, or the app stopped half-way).
+    Pending,
+    Done,
+    /// The photo cannot be read; see `scan_error`.
+    Failed,
+}
+
+/// How a page looks in the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanMode {
+    /// Chosen per page: black and white for text, grey for pictures, colour for stamps.
+    Auto,
+    Bw,
+    Gray,
+    Color,
+}
+
+/// What the person asks of a page: the mode, and the corners (TL, TR, BR, BL in the upright
+/// photo's pixels) or `None` to find the page again by itself; `turn` quarter turns clockwise
+/// are applied to those corners.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PageEdit {
+    pub mode: ScanMode,
+    pub corners: Option<[[f64; 2]; 4]>,
+    pub turn: u8,
+}
+
+/// How a page was made from its photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PageScan {
+    /// As asked.
+    pub mode: ScanMode,
+    /// As made (never `auto`).
+    pub used: ScanMode,
+    /// The page's corners, TL, TR, BR, BL, in the upright photo's pixels.
+    pub corners: [[f64; 2]; 4],
+    /// The corners were found by HoSo, not placed by hand.
+    pub detected: bool,
+    pub photo_width: u32,
+    pub photo_height: u32,
+    /// The page in pixels, at `dpi`.
+    pub width: u32,
+    pub height: u32,
+    pub dpi: u32,
+    /// `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+    pub encoding: String,
+    /// `a4`, `a5`, `id_card`, `spread`, `other`, `photo`.
+    pub kind: String,
+    /// What the person should look at: `no_page_found`, `uncertain_outline`, `turned_by_text`,
+    /// `dark`.
+    pub flags: Vec<String>,
+    /// The page's size in the PDF, in bytes.
+    #[ts(type = "number")]
+    pub bytes: i64,
 }
 
 /// One line of the components checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentStatus {
     pub code: String,
@@ -255,7 +326,7 @@ pub struct TimelineEntry {
 }
 
 /// A dossier opened in the editor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Dossier {
     pub id: String,
@@ -455,6 +526,10 @@ pub fn typescript_bindings() -> String {
         Sending::decl(&cfg),
         ResultInfo::decl(&cfg),
         TimelineEntry::decl(&cfg),
+        ScanState::decl(&cfg),
+        ScanMode::decl(&cfg),
+        PageEdit::decl(&cfg),
+        PageScan::decl(&cfg),
         PageInfo::decl(&cfg),
         ComponentStatus::decl(&cfg),
         Dossier::decl(&cfg),

@@ -120,7 +120,7 @@ fn scan_command(
     let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let opts = hoso_scan::ScanOptions { mode, dpi, corners: None };
+    let opts = hoso_scan::ScanOptions { mode, dpi, ..Default::default() };
     let (report, pages) = scan::run(photos, opts, out, threads, pdf.is_some()).map_err(io_err)?;
     if let Some(pdf) = pdf {
         let kept: Vec<_> = pages.iter().flatten().map(scan::to_pdf_page).collect();
@@ -403,7 +403,8 @@ fn exit_status(code: ErrorCode) -> u8 {
         | ErrorCode::UnknownComponent
         | ErrorCode::InvalidInput
         | ErrorCode::NotEditable
-        | ErrorCode::NotReady => 4,
+        | ErrorCode::NotReady
+        | ErrorCode::BadImage => 4,
         ErrorCode::PortalUnreachable => 6,
         ErrorCode::StoreCorrupt
         | ErrorCode::StoreLocked

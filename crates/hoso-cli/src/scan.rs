@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use hoso_scan::{Encoding, Mode, ScanOptions, Scanned};
+use hoso_scan::{Mode, ScanOptions, Scanned};
 use serde::Serialize;
 
 /// One photo's line in report.json.
@@ -53,19 +53,7 @@ pub struct Report {
 }
 
 pub fn to_pdf_page(s: &Scanned) -> hoso_pdf::ImagePage<'_> {
-    let kind = match s.page.encoding {
-        Encoding::G4 => hoso_pdf::ImageData::G4,
-        Encoding::JpegGray => hoso_pdf::ImageData::JpegGray,
-        Encoding::JpegRgb => hoso_pdf::ImageData::JpegRgb,
-        Encoding::Palette4 => hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette()),
-    };
-    hoso_pdf::ImagePage {
-        width: s.page.width,
-        height: s.page.height,
-        dpi: s.page.dpi,
-        kind,
-        data: &s.page.data,
-    }
+    hoso_api::pdf_page(s.page.width, s.page.height, s.page.dpi, &s.page.encoding, &s.page.data)
 }
 
 fn stem_of(p: &Path) -> String {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use printpdf::{
     DictItem, ExternalStream, ExternalXObject, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt, Px,
-    XObjectTransform,
+    XObject, XObjectId, XObjectTransform,
 };
 use sha2::{Digest, Sha256};
 
@@ -89,8 +89,11 @@ pub fn pages_pdf(title: &str, pages: &[ImagePage<'_>]) -> Vec<u8> {
     doc.metadata.info.creator = "HoSo".into();
     doc.metadata.info.producer = "HoSo".into();
     let mut out_pages = Vec::with_capacity(pages.len());
-    for p in pages {
-        let id = doc.add_xobject(&image_object(p));
+    for (i, p) in pages.iter().enumerate() {
+        // Named by position, not by printpdf's process-wide counter, so the same pages give
+        // the same bytes whatever was made before.
+        let id = XObjectId(format!("Im{}", i + 1));
+        doc.resources.xobjects.map.insert(id.clone(), XObject::External(image_object(p)));
         let dpi = p.dpi.max(1) as f32;
         let w_pt = p.width as f32 * 72.0 / dpi;
         let h_pt = p.height as f32 * 72.0 / dpi;

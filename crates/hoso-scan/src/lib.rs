@@ -124,11 +124,13 @@ pub struct ScanOptions {
     /// Corners chosen by the person (TL, TR, BR, BL in the upright photo's pixels), instead of
     /// the detected ones.
     pub corners: Option<[Pt; 4]>,
+    /// Also make [`Scanned::thumb`] (a few milliseconds).
+    pub thumbnail: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        Self { mode: Mode::Auto, dpi: 200, corners: None }
+        Self { mode: Mode::Auto, dpi: 200, corners: None, thumbnail: false }
     }
 }
 
@@ -146,7 +148,13 @@ pub struct Scanned {
     /// The upright photo's size.
     pub photo_size: (u32, u32),
     pub format: Format,
+    /// When asked for: a small grey JPEG of the page as encoded, at most about [`THUMB_SIDE`]
+    /// pixels a side; empty otherwise.
+    pub thumb: Vec<u8>,
 }
+
+/// The longest side of [`Scanned::thumb`].
+pub const THUMB_SIDE: u32 = 240;
 
 const MM_PER_INCH: f64 = 25.4;
 /// Flattened levels at or above this are paper: pure white in a grey page.
@@ -212,7 +220,8 @@ fn classify(aspect: f64) -> (DocKind, f64, f64) {
 }
 
 /// Rotates a corner list so that the page it describes turns clockwise by `turns` quarters.
-fn turn_corners(q: [Pt; 4], turns: u8) -> [Pt; 4] {
+/// The corners of the same outline with the page turned clockwise by `turns` quarters.
+pub fn turn_corners(q: [Pt; 4], turns: u8) -> [Pt; 4] {
     let mut q = q;
     for _ in 0..turns % 4 {
         q = [q[3], q[0], q[1], q[2]];
@@ -380,24 +389,41 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     };
     clock.lap(t, "choose");
     let (w, h) = (page.w, page.h);
-    let (encoding, data) = match mode {
+    let (encoding, data, shown) = match mode {
         Mode::Bw | Mode::Auto => {
             let ink = clean::binarize(&flat, bw_threshold);
-            (Encoding::G4, encode::g4(&ink, w, h))
+            let data = encode::g4(&ink, w, h);
+            let shown = if opts.thumbnail {
+                ink.iter().map(|&b| if b { 0 } else { 255 }).collect()
+            } else {
+                Vec::new()
+            };
+            (Encoding::G4, data, image::Gray { w, h, data: shown })
         }
         Mode::Gray => {
             let toned = clean::tone_gray(&flat, GRAY_WHITE);
-            (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY))
+            (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), toned)
         }
         Mode::Color => match &palette {
-            Some((idx, _)) => (Encoding::Palette4, encode::palette4(idx, w, h)),
+            Some((idx, _)) => {
+                let luma = encode::EncodedPage::palette().map(|[r, g, b]| {
+                    ((299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000) as u8
+                });
+                let shown = if opts.thumbnail {
+                    idx.iter().map(|&i| luma[usize::from(i & 3)]).collect()
+                } else {
+                    Vec::new()
+                };
+                (Encoding::Palette4, encode::palette4(idx, w, h), image::Gray { w, h, data: shown })
+            }
             None => {
                 // Decoded without colour (cannot happen through `scan`): fall back to grey.
                 let toned = clean::tone_gray(&flat, GRAY_WHITE);
-                (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY))
+                (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), toned)
             }
         },
     };
+    let thumb = if opts.thumbnail { small_jpeg(&shown, THUMB_SIDE) } else { Vec::new() };
     clock.lap(t, "encode");
     Ok(Scanned {
         page: EncodedPage { width: w, height: h, dpi: opts.dpi, encoding, data },
@@ -407,7 +433,25 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
         flags,
         photo_size: (uw, uh),
         format: dec.format,
+        thumb,
     })
+}
+
+/// A grey JPEG of `g` shrunk to at most about `side` pixels a side (never enlarged).
+fn small_jpeg(g: &image::Gray, side: u32) -> Vec<u8> {
+    let f = g.w.max(g.h).div_ceil(side).max(1);
+    let small = if f > 1 { g.shrink(f) } else { g.clone() };
+    encode::jpeg_gray(&small, 72, 80)
+}
+
+/// A preview of the photo for placing the corners by hand: grey, upright per EXIF, at most
+/// about `side` pixels a side; with the upright photo's full size, which the corners refer to.
+pub fn preview(bytes: &[u8], side: u32) -> Result<(Vec<u8>, (u32, u32)), ScanError> {
+    let dec = decode::decode(bytes, false)?;
+    let (uw, uh) = dec.upright_size();
+    let f = uw.max(uh).div_ceil(side.max(1)).max(1);
+    let small = dec.gray.shrink(f).oriented(dec.orientation);
+    Ok((encode::jpeg_gray(&small, 72, 80), (uw, uh)))
 }
 
 /// The share of pixels in the middle tones of a flattened page: text pages have almost none,

@@ -111,6 +111,23 @@ pub struct Page {
     pub byte_size: i64,
     pub original_name: String,
     pub added_at: i64,
+    /// How the page was made from the photo (the façade's JSON), once it was scanned.
+    pub scan: Option<String>,
+    /// The scanned page: its file and size.
+    pub out: Option<(String, i64)>,
+    /// A small preview of the scanned page.
+    pub thumb_sha256: Option<String>,
+}
+
+/// The files a scan made from a page's photo (none when it failed), and how or why not
+/// (see [`Page::scan`]).
+#[derive(Debug)]
+pub struct ScanFiles<'a> {
+    pub scan: &'a str,
+    /// The page and its media type.
+    pub out: Option<(&'a [u8], &'a str)>,
+    /// Its thumbnail, a JPEG.
+    pub thumb: Option<&'a [u8]>,
 }
 
 /// A whole dossier.
@@ -229,9 +246,11 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT p.id, p.component_code, p.position, p.sha256, b.media_type, b.byte_size,
-                        p.original_name, p.added_at
+                        p.original_name, p.added_at, p.scan, p.out_sha256, o.byte_size, p.thumb_sha256
                  FROM page p JOIN blob b ON b.sha256 = p.sha256
-                 WHERE p.dossier_id = ?1 ORDER BY p.component_code, p.position",
+                 LEFT JOIN blob o ON o.sha256 = p.out_sha256
+                 WHERE p.dossier_id = ?1 AND p.removed_at IS NULL
+                 ORDER BY p.component_code, p.position",
             )?
             .query_map([id], |r| {
                 Ok(Page {
@@ -243,6 +262,12 @@ impl Store {
                     byte_size: r.get(5)?,
                     original_name: r.get(6)?,
                     added_at: r.get(7)?,
+                    scan: r.get(8)?,
+                    out: match (r.get::<_, Option<String>>(9)?, r.get::<_, Option<i64>>(10)?) {
+                        (Some(sha), Some(size)) => Some((sha, size)),
+                        _ => None,
+                    },
+                    thumb_sha256: r.get(11)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -305,13 +330,17 @@ impl Store {
             byte_size: byte_len(file.bytes),
             original_name: file.original_name.to_owned(),
             added_at: now,
+            scan: None,
+            out: None,
+            thumb_sha256: None,
         };
         let summary = resummarize(&tx, id, now, summarize)?;
         tx.commit()?;
         Ok((page, summary))
     }
 
-    /// Detaches a page; the file stays in the store (another dossier may use it).
+    /// Removes a page from its component; [`Store::restore_page`] puts it back in its place.
+    /// The files stay in the store (another dossier may use them).
     pub fn remove_page(
         &self,
         id: &str,
@@ -319,12 +348,124 @@ impl Store {
         now: i64,
         summarize: impl FnOnce(&Content<'_>) -> Summary,
     ) -> Result<Summary> {
+        self.set_page_removed(id, page_id, Some(now), now, summarize)
+    }
+
+    /// Undoes [`Store::remove_page`].
+    pub fn restore_page(
+        &self,
+        id: &str,
+        page_id: i64,
+        now: i64,
+        summarize: impl FnOnce(&Content<'_>) -> Summary,
+    ) -> Result<Summary> {
+        self.set_page_removed(id, page_id, None, now, summarize)
+    }
+
+    fn set_page_removed(
+        &self,
+        id: &str,
+        page_id: i64,
+        removed_at: Option<i64>,
+        now: i64,
+        summarize: impl FnOnce(&Content<'_>) -> Summary,
+    ) -> Result<Summary> {
         let tx = self.immediate()?;
         ensure_live(&tx, id)?;
-        tx.execute("DELETE FROM page WHERE id = ?1 AND dossier_id = ?2", params![page_id, id])?;
+        let n = tx.execute(
+            "UPDATE page SET removed_at = ?3 WHERE id = ?1 AND dossier_id = ?2",
+            params![page_id, id, removed_at],
+        )?;
+        if n == 0 {
+            return Err(Error::PageNotFound(page_id));
+        }
         let summary = resummarize(&tx, id, now, summarize)?;
         tx.commit()?;
         Ok(summary)
+    }
+
+    /// Moves a page to `index` (from 0) among its component's pages.
+    pub fn move_page(&self, id: &str, page_id: i64, index: usize, now: i64) -> Result<()> {
+        let tx = self.immediate()?;
+        ensure_live(&tx, id)?;
+        let component: String = tx
+            .query_row(
+                "SELECT component_code FROM page WHERE id = ?1 AND dossier_id = ?2 AND removed_at IS NULL",
+                params![page_id, id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(Error::PageNotFound(page_id))?;
+        let rows: Vec<(i64, u32)> = tx
+            .prepare_cached(
+                "SELECT id, position FROM page
+                 WHERE dossier_id = ?1 AND component_code = ?2 AND removed_at IS NULL ORDER BY position",
+            )?
+            .query_map(params![id, component], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        // The same positions, handed out in the new order (removed pages keep theirs).
+        let slots: Vec<u32> = rows.iter().map(|r| r.1).collect();
+        let mut order: Vec<i64> = rows.iter().map(|r| r.0).filter(|&p| p != page_id).collect();
+        order.insert(index.min(order.len()), page_id);
+        let mut set = tx.prepare_cached("UPDATE page SET position = ?2 WHERE id = ?1")?;
+        for (pid, slot) in order.iter().zip(&slots) {
+            set.execute(params![pid, -i64::from(*slot)])?;
+        }
+        for (pid, slot) in order.iter().zip(&slots) {
+            set.execute(params![pid, slot])?;
+        }
+        drop(set);
+        tx.execute("UPDATE dossier SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records what a scan made from a page's photo. The files are on disk before the row
+    /// names them.
+    pub fn set_page_scan(
+        &self,
+        id: &str,
+        page_id: i64,
+        files: &ScanFiles<'_>,
+        now: i64,
+    ) -> Result<()> {
+        let out = files.out.map(|(b, _)| self.blobs.put(b)).transpose()?;
+        let thumb = files.thumb.map(|b| self.blobs.put(b)).transpose()?;
+        let tx = self.immediate()?;
+        ensure_live(&tx, id)?;
+        let mut blob = tx.prepare_cached(
+            "INSERT INTO blob (sha256, byte_size, media_type, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (sha256) DO NOTHING",
+        )?;
+        if let (Some(sha), Some((bytes, media_type))) = (&out, files.out) {
+            blob.execute(params![sha, byte_len(bytes), media_type, now])?;
+        }
+        if let (Some(sha), Some(bytes)) = (&thumb, files.thumb) {
+            blob.execute(params![sha, byte_len(bytes), "image/jpeg", now])?;
+        }
+        drop(blob);
+        let n = tx.execute(
+            "UPDATE page SET scan = ?3, out_sha256 = ?4, thumb_sha256 = ?5
+             WHERE id = ?1 AND dossier_id = ?2 AND removed_at IS NULL",
+            params![page_id, id, files.scan, out, thumb],
+        )?;
+        if n == 0 {
+            return Err(Error::PageNotFound(page_id));
+        }
+        tx.execute("UPDATE dossier SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Keeps a file (a component's PDF made for sending) in the store; returns its SHA-256.
+    pub fn put_file(&self, bytes: &[u8], media_type: &str, now: i64) -> Result<String> {
+        let sha = self.blobs.put(bytes)?;
+        self.conn.execute(
+            "INSERT INTO blob (sha256, byte_size, media_type, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (sha256) DO NOTHING",
+            params![sha, byte_len(bytes), media_type, now],
+        )?;
+        Ok(sha)
     }
 
     /// The dossiers matching `filter`, most recently changed (or trashed) first.
@@ -412,8 +553,10 @@ impl Store {
             params![source, new_id, now],
         )?;
         tx.execute(
-            "INSERT INTO page (dossier_id, component_code, position, sha256, original_name, added_at)
-             SELECT ?2, component_code, position, sha256, original_name, ?3 FROM page WHERE dossier_id = ?1",
+            "INSERT INTO page (dossier_id, component_code, position, sha256, original_name, added_at,
+                               scan, out_sha256, thumb_sha256)
+             SELECT ?2, component_code, position, sha256, original_name, ?3, scan, out_sha256, thumb_sha256
+             FROM page WHERE dossier_id = ?1 AND removed_at IS NULL",
             params![source, new_id, now],
         )?;
         add_event(&tx, new_id, now, "duplicated", source)?;
@@ -527,7 +670,9 @@ fn resummarize(
         .query_row([id], |r| r.get(0))?;
     let values = load_values(tx, id)?;
     let components_with_pages: BTreeSet<String> = tx
-        .prepare_cached("SELECT DISTINCT component_code FROM page WHERE dossier_id = ?1")?
+        .prepare_cached(
+            "SELECT DISTINCT component_code FROM page WHERE dossier_id = ?1 AND removed_at IS NULL",
+        )?
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let summary = summarize(&Content {

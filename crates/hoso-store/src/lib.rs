@@ -20,7 +20,7 @@ pub use blobs::BlobStore;
 pub use catalogue_cache::CachedCatalogue;
 pub use dossiers::{
     Content, DossierEvent, DossierRecord, DossierRow, DossierState, ListFilter, ListPage,
-    NewDossier, Page, PageFile, Summary,
+    NewDossier, Page, PageFile, ScanFiles, Summary,
 };
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{Job, JobFile, JobState, StatusChange};
@@ -54,6 +54,8 @@ pub enum Error {
     DossierExists(String),
     #[error("the dossier is no longer a draft (it is {0})")]
     NotADraft(String),
+    #[error("page {0} does not exist")]
+    PageNotFound(i64),
     #[error("file store: {0}")]
     Io(#[from] std::io::Error),
     #[error("database: {0}")]

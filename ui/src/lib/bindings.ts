@@ -6,7 +6,7 @@ export type Startup = { dataDir: string, dbPath: string, info: AppInfo | null, e
 
 export type ApiError = { code: ErrorCode, message: string, };
 
-export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "not_editable" | "not_ready" | "portal_unreachable" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "internal";
+export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "not_editable" | "not_ready" | "portal_unreachable" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "bad_image" | "internal";
 
 export type Level = "xa" | "tinh";
 
@@ -45,7 +45,64 @@ export type ResultInfo = { name: string, mediaType: string, sha256: string, };
 
 export type TimelineEntry = { at: number, kind: string, detail: string, };
 
-export type PageInfo = { id: number, position: number, sha256: string, mediaType: string, byteSize: number, originalName: string, addedAt: number, };
+export type ScanState = "not_image" | "pending" | "done" | "failed";
+
+export type ScanMode = "auto" | "bw" | "gray" | "color";
+
+export type PageEdit = { mode: ScanMode, corners: [[number, number], [number, number], [number, number], [number, number]] | null, turn: number, };
+
+export type PageScan = { 
+/**
+ * As asked.
+ */
+mode: ScanMode, 
+/**
+ * As made (never `auto`).
+ */
+used: ScanMode, 
+/**
+ * The page's corners, TL, TR, BR, BL, in the upright photo's pixels.
+ */
+corners: [[number, number], [number, number], [number, number], [number, number]], 
+/**
+ * The corners were found by HoSo, not placed by hand.
+ */
+detected: boolean, photoWidth: number, photoHeight: number, 
+/**
+ * The page in pixels, at `dpi`.
+ */
+width: number, height: number, dpi: number, 
+/**
+ * `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+ */
+encoding: string, 
+/**
+ * `a4`, `a5`, `id_card`, `spread`, `other`, `photo`.
+ */
+kind: string, 
+/**
+ * What the person should look at: `no_page_found`, `uncertain_outline`, `turned_by_text`,
+ * `dark`.
+ */
+flags: Array<string>, 
+/**
+ * The page's size in the PDF, in bytes.
+ */
+bytes: number, };
+
+export type PageInfo = { id: number, position: number, sha256: string, mediaType: string, byteSize: number, originalName: string, addedAt: number, 
+/**
+ * Whether the photo has been made into a clean page.
+ */
+scanState: ScanState, 
+/**
+ * How it was made, once it was.
+ */
+scan: PageScan | null, 
+/**
+ * Why the photo could not be made into a page (in Vietnamese), if it could not.
+ */
+scanError: string | null, };
 
 export type ComponentStatus = { code: string, pages: Array<PageInfo>, 
 /**

@@ -9,6 +9,8 @@ import type {
   DossierListItem,
   FieldChange,
   ListQuery,
+  PageEdit,
+  PageInfo,
   PortalSettings,
   ProcedureDetail,
   ProcedureSummary,
@@ -166,10 +168,128 @@ export class FakeBackend implements Backend {
   /** The handler the app registered for the window closing, to call like the shell would. */
   beforeClose: (() => Promise<void>) | undefined;
 
+  private nextPage = 1;
+  /** Photos whose name contains this cannot be read. */
+  brokenName = 'hong';
+
   async addPage(id: string, component: string, file: File): Promise<Dossier> {
     this.log('addPage', { id, component, name: file.name });
     const d = this.dossiers.get(id) ?? this.makeDossier(id);
-    return d;
+    let c = d.components.find((x) => x.code === component);
+    if (!c) {
+      c = { code: component, pages: [], missing: false };
+      d.components.push(c);
+    }
+    const image = file.type.startsWith('image/') || /\.(jpe?g|png|heic)$/i.test(file.name);
+    c.pages.push({
+      id: this.nextPage++,
+      position: c.pages.length + 1,
+      sha256: 'x',
+      mediaType: image ? 'image/jpeg' : 'application/pdf',
+      byteSize: 3_000_000,
+      originalName: file.name,
+      addedAt: 0,
+      scanState: image ? 'pending' : 'not_image',
+      scan: null,
+      scanError: null,
+    });
+    c.missing = false;
+    this.dossiers.set(id, d);
+    return structuredClone(d);
+  }
+
+  private findPage(id: string, pageId: number): { d: Dossier; list: PageInfo[]; index: number } {
+    const d = this.dossiers.get(id);
+    if (!d) throw { code: 'not_found', message: 'no such dossier' };
+    for (const c of d.components) {
+      const index = c.pages.findIndex((p) => p.id === pageId);
+      if (index >= 0) return { d, list: c.pages, index };
+    }
+    throw { code: 'not_found', message: `no page ${pageId}` };
+  }
+
+  async scanPage(id: string, pageId: number, edit: PageEdit | null): Promise<Dossier> {
+    this.log('scanPage', { id, pageId, edit });
+    const { d, list, index } = this.findPage(id, pageId);
+    const p = list[index];
+    if (!p) throw { code: 'not_found', message: `no page ${pageId}` };
+    if (p.originalName.includes(this.brokenName)) {
+      p.scanState = 'failed';
+      p.scanError = 'Tệp ảnh bị hỏng hoặc không đầy đủ.';
+      throw { code: 'bad_image', message: p.scanError };
+    }
+    const turn = (edit?.turn ?? 0) % 2 === 1;
+    const old = p.scan;
+    const portrait = old ? old.width < old.height : true;
+    const w = portrait !== turn ? 1654 : 2339;
+    p.scanState = 'done';
+    p.scan = {
+      mode: edit?.mode ?? 'auto',
+      used: edit?.mode && edit.mode !== 'auto' ? edit.mode : 'bw',
+      corners: edit?.corners ?? [[100, 120], [2900, 110], [2950, 3900], [90, 3950]],
+      detected: edit?.corners == null,
+      photoWidth: 3000,
+      photoHeight: 4000,
+      width: w,
+      height: w === 1654 ? 2339 : 1654,
+      dpi: 200,
+      encoding: 'g4',
+      kind: 'a4',
+      flags: [],
+      bytes: 25_000,
+    };
+    return structuredClone(d);
+  }
+
+  async pendingPages(id: string): Promise<number[]> {
+    this.log('pendingPages', id);
+    const d = this.dossiers.get(id);
+    return d ? d.components.flatMap((c) => c.pages).filter((p) => p.scanState === 'pending').map((p) => p.id) : [];
+  }
+
+  async pageThumbnail(id: string, pageId: number): Promise<Blob> {
+    this.log('pageThumbnail', { id, pageId });
+    return new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], { type: 'image/jpeg' });
+  }
+
+  async pagePhoto(id: string, pageId: number): Promise<Blob> {
+    this.log('pagePhoto', { id, pageId });
+    return new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], { type: 'image/jpeg' });
+  }
+
+  removed = new Map<number, { list: PageInfo[]; index: number; page: PageInfo }>();
+
+  async movePage(id: string, pageId: number, index: number): Promise<Dossier> {
+    this.log('movePage', { id, pageId, index });
+    const { d, list, index: from } = this.findPage(id, pageId);
+    const [p] = list.splice(from, 1);
+    if (!p) throw { code: 'not_found', message: `no page ${pageId}` };
+    list.splice(Math.min(index, list.length), 0, p);
+    return structuredClone(d);
+  }
+
+  async removePage(id: string, pageId: number): Promise<Dossier> {
+    this.log('removePage', { id, pageId });
+    const { d, list, index } = this.findPage(id, pageId);
+    const [page] = list.splice(index, 1);
+    if (!page) throw { code: 'not_found', message: `no page ${pageId}` };
+    this.removed.set(pageId, { list, index, page });
+    return structuredClone(d);
+  }
+
+  async restorePage(id: string, pageId: number): Promise<Dossier> {
+    this.log('restorePage', { id, pageId });
+    const r = this.removed.get(pageId);
+    const d = this.dossiers.get(id);
+    if (!r || !d) throw { code: 'not_found', message: `no page ${pageId}` };
+    r.list.splice(r.index, 0, r.page);
+    this.removed.delete(pageId);
+    return structuredClone(d);
+  }
+
+  async saveComponentPdf(id: string, component: string): Promise<string> {
+    this.log('saveComponentPdf', { id, component });
+    return `/home/user/Downloads/HoSo/${component}.pdf`;
   }
 
   async finalizeDossier(id: string): Promise<Dossier> {

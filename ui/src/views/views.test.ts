@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { setLocale } from '../lib/i18n/index.svelte';
@@ -46,7 +46,8 @@ describe('DossierEditor', () => {
     });
     render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
     expect(await screen.findByRole('heading', { level: 1, name: 'Đăng ký khai sinh' })).toBeTruthy();
-    expect(screen.getByText('Tờ khai')).toBeTruthy();
+    expect(within(screen.getByTestId('checklist')).getByText('Tờ khai')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 3, name: 'Tờ khai' })).toBeTruthy();
     // An empty required field is not nagged about before the user touches it.
     expect(screen.queryByText('Chưa điền mục này.')).toBeNull();
     const phone = screen.getByLabelText(/Số điện thoại/);

@@ -3,6 +3,7 @@
 mod bindings;
 mod catalogue;
 mod dossiers;
+mod scan;
 mod sending;
 mod startup;
 

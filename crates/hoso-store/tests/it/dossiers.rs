@@ -1,6 +1,6 @@
 //! Dossier rows, values, pages, list, trash and duplicates.
 
-use hoso_store::{DossierState, Error, ListFilter, PageFile, Store};
+use hoso_store::{DossierState, Error, ListFilter, PageFile, ScanFiles, Store};
 
 use crate::{count_values, new_dossier};
 
@@ -186,4 +186,48 @@ fn pages_are_numbered_per_component_and_their_files_are_content_addressed() {
     let s = store.remove_page("a", p2.id, 3, count_values).expect("remove");
     assert_eq!(s.missing, 1, "both components still have a page");
     assert_eq!(store.dossier("a").expect("a").pages.len(), 2);
+}
+
+#[test]
+fn pages_move_around_a_removed_one_which_comes_back_in_its_place_with_its_scan() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let store = Store::open(dir.path()).expect("open");
+    new_dossier(&store, "a", &[], 1);
+    let add = |bytes: &'static [u8]| {
+        let file = PageFile { bytes, media_type: "image/jpeg", original_name: "p.jpg" };
+        store.add_page("a", "to_khai", file, 2, count_values).expect("add").0.id
+    };
+    let (p1, p2, p3, p4) = (add(b"1"), add(b"2"), add(b"3"), add(b"4"));
+    let ids = |s: &Store| s.dossier("a").expect("a").pages.iter().map(|p| p.id).collect::<Vec<_>>();
+    store.remove_page("a", p2, 3, count_values).expect("remove");
+    assert_eq!(ids(&store), vec![p1, p3, p4]);
+    store.move_page("a", p4, 0, 4).expect("move first");
+    assert_eq!(ids(&store), vec![p4, p1, p3]);
+    store.move_page("a", p4, 99, 5).expect("move last");
+    assert_eq!(ids(&store), vec![p1, p3, p4]);
+    store.restore_page("a", p2, 6, count_values).expect("restore");
+    assert_eq!(ids(&store), vec![p1, p2, p3, p4], "back in its own place");
+    assert!(matches!(store.move_page("a", 999, 0, 7), Err(Error::PageNotFound(999))));
+
+    let files = ScanFiles {
+        scan: "{\"k\":1}",
+        out: Some((b"page bytes", "image/x-ccitt-g4")),
+        thumb: Some(b"thumb"),
+    };
+    store.set_page_scan("a", p3, &files, 8).expect("scan");
+    let page = store.dossier("a").expect("a").pages.into_iter().find(|p| p.id == p3).expect("p3");
+    assert_eq!(page.scan.as_deref(), Some("{\"k\":1}"));
+    let (out, size) = page.out.expect("out");
+    assert_eq!((store.blobs().read(&out).expect("out"), size), (b"page bytes".to_vec(), 10));
+    assert_eq!(store.blobs().read(&page.thumb_sha256.expect("thumb")).expect("t"), b"thumb");
+    assert_eq!(
+        page.sha256,
+        Store::open(dir.path()).expect("again").dossier("a").expect("a").pages[2].sha256
+    );
+    // A duplicate keeps the live pages and what was made from them.
+    store.remove_page("a", p1, 9, count_values).expect("remove");
+    store.duplicate("a", "b", 10).expect("dup");
+    let b = store.dossier("b").expect("b");
+    assert_eq!(b.pages.len(), 3);
+    assert_eq!(b.pages[1].out, store.dossier("a").expect("a").pages[1].out);
 }

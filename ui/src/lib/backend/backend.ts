@@ -7,6 +7,7 @@ import type {
   DossierList,
   FieldChange,
   ListQuery,
+  PageEdit,
   PortalSettings,
   ProcedureSummary,
   SaveOutcome,
@@ -28,6 +29,21 @@ export interface Backend {
   purgeDossier(id: string): Promise<void>;
   /** Attaches a file (photo, PDF) to a component of a draft. */
   addPage(id: string, component: string, file: File): Promise<Dossier>;
+  /** Makes a page from its photo (again); `edit` null finds the page and its mode by itself. */
+  scanPage(id: string, pageId: number, edit: PageEdit | null): Promise<Dossier>;
+  /** Photos of the dossier not made into pages yet, in order. */
+  pendingPages(id: string): Promise<number[]>;
+  /** A scanned page's thumbnail (JPEG). */
+  pageThumbnail(id: string, pageId: number): Promise<Blob>;
+  /** The upright photo, small (JPEG), for placing the corners. */
+  pagePhoto(id: string, pageId: number): Promise<Blob>;
+  /** Moves a page to `index` (from 0) within its component. */
+  movePage(id: string, pageId: number, index: number): Promise<Dossier>;
+  removePage(id: string, pageId: number): Promise<Dossier>;
+  /** Undoes removePage. */
+  restorePage(id: string, pageId: number): Promise<Dossier>;
+  /** Saves a component's pages as one PDF in Downloads; returns the file's path. */
+  saveComponentPdf(id: string, component: string): Promise<string>;
   /** Freezes a complete draft into the outbox; it goes out by itself. */
   finalizeDossier(id: string): Promise<Dossier>;
   /** Takes a dossier that has not reached the portal back to a draft. */

@@ -25,6 +25,10 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+function jpeg(bytes: ArrayBuffer): Blob {
+  return new Blob([bytes], { type: 'image/jpeg' });
+}
+
 export const tauriBackend: Backend = {
   startup: () => call('startup'),
   procedures: (query) => call('procedures', { query }),
@@ -50,6 +54,14 @@ export const tauriBackend: Backend = {
       throw toApiError(e);
     }
   },
+  scanPage: (id, pageId, edit) => call('scan_page', { id, pageId, edit }),
+  pendingPages: (id) => call('pending_pages', { id }),
+  pageThumbnail: async (id, pageId) => jpeg(await call<ArrayBuffer>('page_thumbnail', { id, pageId })),
+  pagePhoto: async (id, pageId) => jpeg(await call<ArrayBuffer>('page_photo', { id, pageId })),
+  movePage: (id, pageId, index) => call('move_page', { id, pageId, index }),
+  removePage: (id, pageId) => call('remove_page', { id, pageId }),
+  restorePage: (id, pageId) => call('restore_page', { id, pageId }),
+  saveComponentPdf: (id, component) => call('save_component_pdf', { id, component }),
   finalizeDossier: (id) => call('finalize_dossier', { id }),
   unqueueDossier: (id) => call('unqueue_dossier', { id }),
   sendNow: () => call('send_now'),

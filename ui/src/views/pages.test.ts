@@ -1,0 +1,135 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import type { PageEdit } from '../lib/bindings';
+import { setLocale } from '../lib/i18n/index.svelte';
+import { formatDuration, transferSeconds, LINK_2G, LINK_3G } from '../lib/pages';
+import { closeToast, toast } from '../lib/toast.svelte';
+import { FakeBackend } from '../test/fake-backend';
+import DossierEditor from './DossierEditor.svelte';
+
+beforeAll(() => {
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
+});
+
+afterEach(() => {
+  cleanup();
+  closeToast();
+  setLocale('vi');
+});
+
+function photo(name: string): File {
+  return new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], name, { type: 'image/jpeg' });
+}
+
+async function editor(): Promise<FakeBackend> {
+  const backend = new FakeBackend();
+  backend.dossiers.set('d1', backend.makeDossier('d1'));
+  render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+  await screen.findByRole('heading', { level: 1, name: 'Đăng ký khai sinh' });
+  return backend;
+}
+
+async function pick(files: File[]): Promise<void> {
+  const input = document.querySelector('input[type=file][data-component="to_khai"]') as HTMLInputElement;
+  Object.defineProperty(input, 'files', { value: files, configurable: true });
+  await fireEvent.change(input);
+}
+
+const pageIds = () => screen.queryAllByTestId('page').map((li) => Number(li.dataset.pageId));
+
+describe('sending time', () => {
+  it('says how long a size takes at 2G and 3G, in Vietnamese', () => {
+    expect(transferSeconds(25_000, LINK_2G)).toBe(2);
+    expect(formatDuration(transferSeconds(25_000, LINK_2G))).toBe('2 giây');
+    expect(formatDuration(transferSeconds(25_000, LINK_3G))).toBe('dưới 1 giây');
+    expect(formatDuration(transferSeconds(3_000_000, LINK_2G))).toBe('4 phút 0 giây');
+  });
+});
+
+describe('pages in the editor', () => {
+  it('cleans picked photos one after the other, with sizes and times, and marks an unreadable one', async () => {
+    const backend = await editor();
+    await pick([photo('trang-1.jpg'), photo('anh-hong.jpg'), photo('trang-3.jpg')]);
+    await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done', 'failed', 'done']));
+    const scans = backend.calls.filter((c) => c.cmd === 'scanPage').map((c) => (c.args as { pageId: number }).pageId);
+    expect(scans).toEqual([1, 2, 3]);
+    const sizes = screen.getAllByTestId('page-size').map((s) => s.textContent);
+    expect(sizes[0]).toBe('24 KB · 2G: 2 giây · 3G: dưới 1 giây');
+    // The unreadable photo is sent as it is: 3 MB, and says why and what to do.
+    expect(sizes[1]).toBe('2,9 MB · 2G: 4 phút 0 giây · 3G: 24 giây');
+    expect(screen.getByText(/Không đọc được ảnh này: Tệp ảnh bị hỏng/)).toBeTruthy();
+    expect(screen.getByTestId('dossier-size').textContent).toMatch(/Cả hồ sơ khoảng 2,9 MB: gửi qua 2G mất khoảng 4 phút 4 giây, qua 3G khoảng 25 giây/);
+    expect(screen.queryByTestId('processing')).toBeNull();
+  });
+
+  it('takes photos dropped on a paper', async () => {
+    const backend = await editor();
+    const zone = screen.getByTestId('component');
+    await fireEvent.dragOver(zone, { dataTransfer: { files: [], dropEffect: 'none' } });
+    expect(zone.classList.contains('over')).toBe(true);
+    await fireEvent.drop(zone, { dataTransfer: { files: [photo('keo-tha.jpg'), new File(['x'], 'ghi-chu.txt', { type: 'text/plain' })] } });
+    await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done']));
+    expect(backend.calls.filter((c) => c.cmd === 'addPage').map((c) => (c.args as { name: string }).name)).toEqual(['keo-tha.jpg']);
+  });
+
+  it('reorders, removes with undo, and rotates a page', async () => {
+    const backend = await editor();
+    await pick([photo('a.jpg'), photo('b.jpg')]);
+    await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done', 'done']));
+    expect(pageIds()).toEqual([1, 2]);
+    await fireEvent.click(screen.getByRole('button', { name: 'Chuyển trang 2 lên trước' }));
+    await waitFor(() => expect(pageIds()).toEqual([2, 1]));
+    await fireEvent.click(screen.getByRole('button', { name: 'Xóa trang 1' }));
+    await waitFor(() => expect(pageIds()).toEqual([1]));
+    expect(toast.current?.text).toBe('Đã xóa một trang.');
+    await toast.current?.action?.run();
+    await waitFor(() => expect(pageIds()).toEqual([2, 1]));
+    await fireEvent.click(screen.getByRole('button', { name: 'Xoay trang 1 sang phải' }));
+    await waitFor(() => {
+      const last = backend.calls.filter((c) => c.cmd === 'scanPage').at(-1)?.args as { pageId: number; edit: PageEdit };
+      expect(last.pageId).toBe(2);
+      expect(last.edit.turn).toBe(1);
+      expect(last.edit.corners).toEqual([[100, 120], [2900, 110], [2950, 3900], [90, 3950]]);
+    });
+  });
+
+  it('adjusts corners by keyboard, undoes, crops to the whole photo and applies', async () => {
+    const backend = await editor();
+    await pick([photo('a.jpg')]);
+    await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done']));
+    await fireEvent.click(screen.getByTestId('crop'));
+    const dialog = await screen.findByRole('dialog');
+    const corner = within(dialog).getByRole('button', { name: 'Góc trên bên trái' });
+    expect(corner.getAttribute('cx')).toBe('100');
+    await fireEvent.keyDown(corner, { key: 'ArrowRight' });
+    expect(corner.getAttribute('cx')).toBe('120');
+    await fireEvent.keyDown(corner, { key: 'ArrowDown', shiftKey: true });
+    expect(corner.getAttribute('cy')).toBe('220');
+    await fireEvent.click(within(dialog).getByTestId('crop-undo'));
+    expect(corner.getAttribute('cy')).toBe('120');
+    await fireEvent.click(within(dialog).getByTestId('crop-whole'));
+    expect(corner.getAttribute('cx')).toBe('0');
+    await fireEvent.click(within(dialog).getByLabelText('Xám'));
+    await fireEvent.click(within(dialog).getByTestId('crop-apply'));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const last = backend.calls.filter((c) => c.cmd === 'scanPage').at(-1)?.args as { edit: PageEdit };
+    expect(last.edit).toEqual({ mode: 'gray', corners: [[0, 0], [3000, 0], [3000, 4000], [0, 4000]], turn: 0 });
+    expect(screen.getByText('A4 · Xám')).toBeTruthy();
+  });
+
+  it('makes photos left half-way when the dossier opens again', async () => {
+    const backend = new FakeBackend();
+    const d = backend.makeDossier('d1');
+    backend.dossiers.set('d1', d);
+    await backend.addPage('d1', 'to_khai', photo('con-lai.jpg'));
+    render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+    await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done']));
+    expect(backend.calls.some((c) => c.cmd === 'scanPage')).toBe(true);
+  });
+});
