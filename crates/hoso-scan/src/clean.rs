@@ -107,25 +107,26 @@ impl Background {
             .collect()
     }
 
-    /// 255 × 2^16 / level at every pixel of row y, bilinear between block centres.
+    /// 255 × 2^16 / level at every pixel of row y: the inverse is taken once per block column
+    /// and interpolated between block centres (the level changes slowly, so the inverse of the
+    /// interpolation and the interpolation of the inverse differ by far less than a grey step).
     fn row_inverse(&self, y: u32, cols: &[(u32, u32)], out: &mut [u32]) {
         let gy = (y as f32 + 0.5) / BLOCK as f32 - 0.5;
         let y0 = gy.max(0.0) as u32;
         let y0 = y0.min(self.gh - 1);
         let y1 = (y0 + 1).min(self.gh - 1);
         let fy = (gy - y0 as f32).clamp(0.0, 1.0);
-        let row: Vec<u32> = (0..self.gw)
+        let inv: Vec<u32> = (0..self.gw)
             .map(|x| {
                 let l = self.level[(y0 * self.gw + x) as usize] * (1.0 - fy)
                     + self.level[(y1 * self.gw + x) as usize] * fy;
-                (l * 256.0) as u32
+                (255.0 * 65536.0 / l.max(1.0)) as u32
             })
             .collect();
         let last = self.gw as usize - 1;
         for (o, &(x0, f)) in out.iter_mut().zip(cols) {
             let x0 = x0 as usize;
-            let l = (row[x0] * (256 - f) + row[(x0 + 1).min(last)] * f) >> 8; // level × 256
-            *o = ((255u64 << 24) / u64::from(l.max(256))) as u32;
+            *o = (inv[x0] * (256 - f) + inv[(x0 + 1).min(last)] * f) >> 8;
         }
     }
 }
@@ -183,19 +184,20 @@ pub fn tone_gray(flat: &Gray, white: u8) -> Gray {
 pub fn binarize(flat: &Gray, threshold: u8) -> Vec<bool> {
     let (w, h) = (flat.w as usize, flat.h as usize);
     let mut ink: Vec<bool> = flat.data.iter().map(|&v| v < threshold).collect();
-    let snapshot = ink.clone();
+    // In place: an isolated pixel has no ink neighbour, so clearing it cannot make another
+    // pixel isolated.
     for y in 1..h.saturating_sub(1) {
         for x in 1..w.saturating_sub(1) {
             let i = y * w + x;
-            if snapshot[i]
-                && !snapshot[i - 1]
-                && !snapshot[i + 1]
-                && !snapshot[i - w]
-                && !snapshot[i + w]
-                && !snapshot[i - w - 1]
-                && !snapshot[i - w + 1]
-                && !snapshot[i + w - 1]
-                && !snapshot[i + w + 1]
+            if ink[i]
+                && !ink[i - 1]
+                && !ink[i + 1]
+                && !ink[i - w]
+                && !ink[i + w]
+                && !ink[i - w - 1]
+                && !ink[i - w + 1]
+                && !ink[i + w - 1]
+                && !ink[i + w + 1]
             {
                 ink[i] = false;
             }

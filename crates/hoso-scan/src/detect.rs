@@ -136,7 +136,9 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
     }
     // Sobel.
     let mut mag = vec![0f32; w * h];
-    let mut ang = vec![0f32; w * h];
+    // The gradient itself, for its direction where the magnitude passes the threshold (few
+    // pixels: the angle is taken only there).
+    let mut grad = vec![[0f32; 2]; w * h];
     for y in 1..h - 1 {
         for x in 1..w - 1 {
             let v = |dx: isize, dy: isize| {
@@ -145,7 +147,7 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
             let gx = (v(1, -1) + 2.0 * v(1, 0) + v(1, 1)) - (v(-1, -1) + 2.0 * v(-1, 0) + v(-1, 1));
             let gy = (v(-1, 1) + 2.0 * v(0, 1) + v(1, 1)) - (v(-1, -1) + 2.0 * v(0, -1) + v(1, -1));
             mag[y * w + x] = (gx * gx + gy * gy).sqrt();
-            ang[y * w + x] = gy.atan2(gx);
+            grad[y * w + x] = [gx, gy];
         }
     }
     // Non-maximum suppression along the gradient, and a threshold.
@@ -171,7 +173,8 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
             if m < thr {
                 continue;
             }
-            let a = ang[y * w + x];
+            let [gx, gy] = grad[y * w + x];
+            let a = gy.atan2(gx);
             let (dx, dy) = (a.cos().round() as isize, a.sin().round() as isize);
             let at = |xx: isize, yy: isize| mag[yy as usize * w + xx as usize];
             let (xi, yi) = (x as isize, y as isize);
