@@ -9,6 +9,10 @@
 //! polarity, so the page wins. Each side's score is looked up in O(1) from prefix sums computed
 //! once per line, so thousands of candidates cost little.
 //!
+//! A certificate's printed frame, a few millimetres inside the edge, can out-vote the edge
+//! itself; so each side of the winner is then pushed outwards to the last place, within 4 % of
+//! the page, where paper still lies just inside and something else just outside.
+//!
 //! The winner is refined on the full-resolution photo: along each side, the edge is located to a
 //! fraction of a pixel on short perpendicular profiles and a line is fitted near each corner; the
 //! corners are the intersections (so the rounded corners of an ID card give the corners of its
@@ -323,7 +327,100 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
             }
         }
     }
-    best.map(|(q, _, c)| (q, c))
+    best.map(|(q, _, c)| (widen_to_edge(q, &p), c))
+}
+
+/// Moves each side out to the paper's own edge when the outline found is a frame printed a few
+/// millimetres inside it (certificates have one; its inner edge steps the same way as the
+/// paper's edge and often out-votes it). Along the side, looking outwards: the outermost offset,
+/// within 4 % of the page, where the luma just inside is still paper and just outside is not.
+fn widen_to_edge(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
+    let centre =
+        [q.iter().map(|c| c[0]).sum::<f64>() / 4.0, q.iter().map(|c| c[1]).sum::<f64>() / 4.0];
+    let span = (0..4).map(|k| dist(q[k], q[(k + 1) % 4])).fold(0.0, f64::max);
+    let reach = (0.04 * span).max(4.0);
+    let mut lines = Vec::with_capacity(4);
+    for k in 0..4 {
+        let (a, b) = (q[k], q[(k + 1) % 4]);
+        let len = dist(a, b);
+        let d = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+        let mut n = [-d[1], d[0]];
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        if (centre[0] - mid[0]) * n[0] + (centre[1] - mid[1]) * n[1] > 0.0 {
+            n = [-n[0], -n[1]];
+        }
+        const N: usize = 64;
+        let pts: Vec<Pt> = (0..N)
+            .map(|i| {
+                let f = 0.1 + 0.8 * (i as f64 + 0.5) / N as f64;
+                [a[0] + d[0] * len * f, a[1] + d[1] * len * f]
+            })
+            .collect();
+        // Mean luma along the side, `s` pixels outwards (None when mostly off the photo).
+        let mean_at = |s: f64| -> Option<f64> {
+            let v: Vec<f32> =
+                pts.iter().filter_map(|c| p.at(c[0] + n[0] * s, c[1] + n[1] * s)).collect();
+            (v.len() >= N * 3 / 4)
+                .then(|| v.iter().map(|&x| f64::from(x)).sum::<f64>() / v.len() as f64)
+        };
+        // Share of points where the luma steps the way `sign` says across offset `s`.
+        let steps_at = |s: f64, sign: f64| -> f64 {
+            let (mut hit, mut valid) = (0u32, 0usize);
+            for c in &pts {
+                let i = p.at(c[0] + n[0] * (s - 2.0), c[1] + n[1] * (s - 2.0));
+                let o = p.at(c[0] + n[0] * (s + 2.0), c[1] + n[1] * (s + 2.0));
+                if let (Some(i), Some(o)) = (i, o) {
+                    valid += 1;
+                    hit += u32::from(sign * f64::from(i - o) > 7.0);
+                }
+            }
+            if valid < N * 3 / 4 { 0.0 } else { f64::from(hit) / valid as f64 }
+        };
+        // The paper's level: the brightest of just inside and just outside the side found (the
+        // side may be either edge of a printed frame).
+        let paper = [-4.0, 2.0, 4.0].into_iter().filter_map(mean_at).fold(f64::MIN, f64::max);
+        if paper == f64::MIN {
+            lines.push((a, d));
+            continue;
+        }
+        // Offsets where paper ends: paper just inside, something else just outside, and a step
+        // along most of the side. The outermost run of them is the edge; within it, the offset
+        // of the strongest step.
+        let mut out = 0.0;
+        let mut run: Option<(f64, f64)> = None; // (offset, contrast) of the best in the last run
+        let mut s = 3.0;
+        while s <= reach {
+            let (Some(inner), Some(outer)) = (mean_at(s - 2.5), mean_at(s + 3.0)) else { break };
+            let sign = if inner > outer { 1.0 } else { -1.0 };
+            let edge = (inner - paper).abs() < 25.0
+                && (outer - paper).abs() > 15.0
+                && steps_at(s, sign) >= 0.5;
+            if edge {
+                let contrast = (inner - outer).abs();
+                run = match run {
+                    Some((o, c)) if c >= contrast && s - o < 4.0 => Some((o, c)),
+                    Some((o, _)) if s - o < 4.0 => Some((s, contrast)),
+                    _ => Some((s, contrast)),
+                };
+                out = run.map_or(0.0, |r| r.0);
+            }
+            s += 1.0;
+        }
+        lines.push(([a[0] + n[0] * out, a[1] + n[1] * out], d));
+    }
+    // Corners: where consecutive sides meet.
+    let mut r = q;
+    for k in 0..4 {
+        let (p1, d1) = lines[(k + 3) % 4];
+        let (p2, d2) = lines[k];
+        let det = d1[0] * d2[1] - d1[1] * d2[0];
+        if det.abs() < 1e-9 {
+            continue;
+        }
+        let t = ((p2[0] - p1[0]) * d2[1] - (p2[1] - p1[1]) * d2[0]) / det;
+        r[k] = [p1[0] + d1[0] * t, p1[1] + d1[1] * t];
+    }
+    r
 }
 
 /// Finds the edge near a coarse side to a fraction of a pixel: `sample(x, y)` reads the
@@ -433,4 +530,39 @@ pub fn refine(quad: &[Pt; 4], reach: f64, sample: &dyn Fn(f64, f64) -> Option<f3
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bright page on a dark table, with a certificate's frame (a thick and a thin rule) a
+    /// few pixels inside its edge, and a few rows of "text".
+    fn framed_page() -> (Gray, [Pt; 4]) {
+        let (w, h) = (600u32, 450u32);
+        let (x0, y0, x1, y1) = (150.0, 40.0, 420.0, 420.0);
+        let mut g = Gray::new(w, h, 175);
+        for y in 0..h {
+            for x in 0..w {
+                let (xf, yf) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
+                if xf < x0 || xf > x1 || yf < y0 || yf > y1 {
+                    continue;
+                }
+                let inset = (xf - x0).min(x1 - xf).min(yf - y0).min(y1 - yf);
+                let frame = (8.0..11.0).contains(&inset) || (13.0..14.0).contains(&inset);
+                let text = inset > 30.0 && (y % 14 < 3) && (x % 7 < 4);
+                g.data[(y * w + x) as usize] = if frame || text { 20 } else { 225 };
+            }
+        }
+        (g, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    }
+
+    #[test]
+    fn a_frame_printed_inside_the_page_is_not_taken_for_its_edge() {
+        let (g, truth) = framed_page();
+        let (q, _) = find_quad(&g).expect("a page");
+        for (c, t) in q.iter().zip(&truth) {
+            assert!(dist(*c, *t) < 4.0, "corner {c:?}, page corner {t:?}: {q:?}");
+        }
+    }
 }
