@@ -9,6 +9,9 @@
 //! polarity, so the page wins. Each side's score is looked up in O(1) from prefix sums computed
 //! once per line, so thousands of candidates cost little.
 //!
+//! The best few dozen outlines by edge support are then weighed by whether paper lies just inside
+//! each side (an outline around the page on a chequered cloth has cloth just inside it).
+//!
 //! A certificate's printed frame, a few millimetres inside the edge, can out-vote the edge
 //! itself; so each side of the winner is then pushed outwards to the last place, within 4 % of
 //! the page, where paper still lies just inside and something else just outside.
@@ -249,7 +252,9 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
     let inside = |q: &Pt| {
         q[0] > -margin && q[1] > -margin && q[0] < w as f64 + margin && q[1] < h as f64 + margin
     };
-    let mut best: Option<([Pt; 4], f64, f64)> = None;
+    // The best few outlines by edge support; the paper check below picks among them.
+    const KEEP: usize = 24;
+    let mut top: Vec<([Pt; 4], f64, f64)> = Vec::with_capacity(KEEP + 1);
     for (ai, &a) in horiz.iter().enumerate() {
         for &b in &horiz[ai + 1..] {
             for (ci, &c) in vert.iter().enumerate() {
@@ -320,14 +325,74 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
                     }
                     let score = support * (0.5 + 0.5 * min_f);
                     let conf = support / perim;
-                    if best.as_ref().is_none_or(|b| score > b.1) {
-                        best = Some((q, score, conf));
+                    if top.len() < KEEP || score > top[top.len() - 1].1 {
+                        let at = top.partition_point(|t| t.1 >= score);
+                        top.insert(at, (q, score, conf));
+                        top.truncate(KEEP);
                     }
                 }
             }
         }
     }
-    best.map(|(q, _, c)| (widen_to_edge(q, &p), c))
+    let best = top
+        .iter()
+        .map(|(q, score, conf)| (q, score * (0.4 + 0.6 * paper_inside(q, &p)), conf))
+        .fold(None::<(&[Pt; 4], f64, &f64)>, |b, t| match b {
+            Some(b) if b.1 >= t.1 => Some(b),
+            _ => Some(t),
+        });
+    best.map(|(q, _, c)| (widen_to_edge(*q, &p), *c))
+}
+
+/// Share of the outline's sides (0..1) with paper just inside them: as bright as the page's
+/// own paper. An outline drawn around the page on a chequered cloth has cloth just inside.
+fn paper_inside(q: &[Pt; 4], p: &Plane) -> f64 {
+    // Bilinear in the outline: (u, v) in 0..1 × 0..1 to the picture.
+    let at = |u: f64, v: f64| -> Pt {
+        let top = [q[0][0] + (q[1][0] - q[0][0]) * u, q[0][1] + (q[1][1] - q[0][1]) * u];
+        let bot = [q[3][0] + (q[2][0] - q[3][0]) * u, q[3][1] + (q[2][1] - q[3][1]) * u];
+        [top[0] + (bot[0] - top[0]) * v, top[1] + (bot[1] - top[1]) * v]
+    };
+    let mut inner: Vec<f32> = Vec::with_capacity(144);
+    for i in 0..12 {
+        for j in 0..12 {
+            let c = at(
+                0.12 + 0.76 * (f64::from(i) + 0.5) / 12.0,
+                0.12 + 0.76 * (f64::from(j) + 0.5) / 12.0,
+            );
+            if let Some(v) = p.at(c[0], c[1]) {
+                inner.push(v);
+            }
+        }
+    }
+    if inner.len() < 72 {
+        return 0.0;
+    }
+    inner.sort_by(f32::total_cmp);
+    let paper = f64::from(inner[inner.len() * 8 / 10]);
+    let centre = at(0.5, 0.5);
+    let mut ok = 0;
+    for k in 0..4 {
+        let (a, b) = (q[k], q[(k + 1) % 4]);
+        let (dx, dy) = ((centre[0] - (a[0] + b[0]) / 2.0), (centre[1] - (a[1] + b[1]) / 2.0));
+        let nl = (dx * dx + dy * dy).sqrt().max(1e-9);
+        let n = [dx / nl, dy / nl]; // inwards, roughly
+        let (mut sum, mut cnt) = (0.0, 0u32);
+        for i in 0..32 {
+            let f = 0.1 + 0.8 * (f64::from(i) + 0.5) / 32.0;
+            let base = [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+            for s in [3.0, 4.5, 6.0] {
+                if let Some(v) = p.at(base[0] + n[0] * s, base[1] + n[1] * s) {
+                    sum += f64::from(v);
+                    cnt += 1;
+                }
+            }
+        }
+        if cnt > 48 && sum / f64::from(cnt) >= paper - 30.0 {
+            ok += 1;
+        }
+    }
+    f64::from(ok) / 4.0
 }
 
 /// Moves each side out to the paper's own edge when the outline found is a frame printed a few
@@ -555,6 +620,30 @@ mod tests {
             }
         }
         (g, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    }
+
+    #[test]
+    fn paper_lies_inside_the_page_outline_and_cloth_inside_one_drawn_around_it() {
+        let (w, h) = (600u32, 450u32);
+        let mut g = Gray::new(w, h, 0);
+        for y in 0..h {
+            for x in 0..w {
+                let on_page = (150..420).contains(&x) && (60..400).contains(&y);
+                let check = ((x / 12) + (y / 12)) % 2 == 0;
+                g.data[(y * w + x) as usize] = if on_page {
+                    230
+                } else if check {
+                    200
+                } else {
+                    90
+                };
+            }
+        }
+        let p = blur(&g);
+        let page = [[150.0, 60.0], [420.0, 60.0], [420.0, 400.0], [150.0, 400.0]];
+        let around = [[114.0, 24.0], [456.0, 24.0], [456.0, 436.0], [114.0, 436.0]];
+        assert_eq!(paper_inside(&page, &p), 1.0);
+        assert_eq!(paper_inside(&around, &p), 0.0);
     }
 
     #[test]
