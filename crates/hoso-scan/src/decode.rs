@@ -75,15 +75,18 @@ fn check_size(w: u32, h: u32) -> Result<(), ScanError> {
 
 /// The EXIF orientation (1–8) of a JPEG, TIFF, PNG or WebP; 1 when there is none or it is odd.
 pub fn exif_orientation(bytes: &[u8]) -> u8 {
+    exif_orientation_tag(bytes).unwrap_or(1)
+}
+
+/// The EXIF orientation tag (1–8), if the photo has a valid one.
+pub fn exif_orientation_tag(bytes: &[u8]) -> Option<u8> {
     let reader = exif::Reader::new();
     let mut cursor = std::io::Cursor::new(bytes);
-    let Ok(data) = reader.read_from_container(&mut cursor) else {
-        return 1;
-    };
+    let data = reader.read_from_container(&mut cursor).ok()?;
     data.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
         .and_then(|f| f.value.get_uint(0))
         .filter(|o| (1..=8).contains(o))
-        .map_or(1, |o| o as u8)
+        .map(|o| o as u8)
 }
 
 /// A decoded photo as stored (not yet turned upright: the perspective warp does that for free).
@@ -95,6 +98,8 @@ pub struct Decoded {
     pub rgb: Option<Rgb>,
     /// The EXIF orientation to apply (1 when none).
     pub orientation: u8,
+    /// The camera recorded which way was up (an EXIF orientation tag, or HEIF's own rotation).
+    pub orientation_known: bool,
 }
 
 impl Decoded {
@@ -127,21 +132,28 @@ impl Decoded {
 /// Decodes `bytes`; `colour` also keeps the RGB pixels (slower for JPEG).
 pub fn decode(bytes: &[u8], colour: bool) -> Result<Decoded, ScanError> {
     let format = sniff(bytes)?;
-    let (gray, rgb, orientation) = match format {
+    let (gray, rgb, tag) = match format {
         Format::Jpeg => {
             let (g, c) = decode_jpeg(bytes, colour)?;
-            (g, c, exif_orientation(bytes))
+            (g, c, exif_orientation_tag(bytes))
         }
         Format::Png | Format::Webp | Format::Tiff => {
             let (g, c) = decode_generic(bytes, format, colour)?;
-            (g, c, exif_orientation(bytes))
+            (g, c, exif_orientation_tag(bytes))
         }
         Format::Heif => {
+            // libheif has already applied the HEIF rotation: upright as the camera saw it.
             let (g, c) = decode_heif(bytes, colour)?;
-            (g, c, 1)
+            (g, c, Some(1))
         }
     };
-    Ok(Decoded { format, gray, rgb, orientation })
+    Ok(Decoded {
+        format,
+        gray,
+        rgb,
+        orientation: tag.unwrap_or(1),
+        orientation_known: tag.is_some(),
+    })
 }
 
 fn decode_jpeg(bytes: &[u8], colour: bool) -> Result<(Gray, Option<Rgb>), ScanError> {

@@ -328,7 +328,7 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     clock.lap(t, "flatten");
     let mut corners = quad;
     if opts.corners.is_none() {
-        let turns = orient::upright_turns(&flat);
+        let turns = orient::upright_turns(&flat, dec.orientation_known);
         if turns != 0 {
             flags.push(Flag::TurnedByText);
             corners = turn_corners(quad, turns);

@@ -141,8 +141,12 @@ fn direction_votes(ink: &[bool], w: usize, h: usize) -> (u32, u32) {
 }
 
 /// How many quarter turns clockwise make the page upright (0–3), judged from its flattened
-/// pixels (paper ≈ 255); 0 when there is too little text to tell.
-pub fn upright_turns(flat: &Gray) -> u8 {
+/// pixels (paper ≈ 255); 0 when there is too little text to tell. When the camera recorded
+/// which way was up (`camera_knew`), only overwhelming evidence overrules it: a dark photo's
+/// noise or an ID card's layout can look like sideways or upside-down text.
+pub fn upright_turns(flat: &Gray, camera_knew: bool) -> u8 {
+    // (tile votes needed beyond the other direction, up-score below which a page is upside down)
+    let (margin, flip) = if camera_knew { (5, -0.35) } else { (1, -0.05) };
     let s = flat.shrink(2);
     let (w, h) = (s.w as usize, s.h as usize);
     if w < 32 || h < 32 {
@@ -155,13 +159,47 @@ pub fn upright_turns(flat: &Gray) -> u8 {
         return 0;
     }
     let (horiz, vert) = direction_votes(&ink, w, h);
-    if vert > horiz + 1 {
+    if vert > horiz + margin {
         // Vertical text: turn it clockwise, then see whether it is now upside down.
         let t = transpose_cw(&ink, w, h);
         if up_score(&t, h, w) < -0.05 { 3 } else { 1 }
-    } else if up_score(&ink, w, h) < -0.05 {
+    } else if up_score(&ink, w, h) < flip {
         2
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines of "text" with a little more ink under the x-height band than over it: weak
+    /// evidence that the page is upside down.
+    fn weakly_upside_down() -> Gray {
+        let (w, h) = (800u32, 1100u32);
+        let mut g = Gray::new(w, h, 255);
+        for y in 60..1040 {
+            let r = (y - 60) % 40;
+            for x in 60..740 {
+                let ink = match r {
+                    0..=5 => x % 40 < 4,   // over the band: a few ascenders and marks
+                    6..=19 => x % 8 < 4,   // the x-height band
+                    20..=25 => x % 40 < 8, // under the band: a few more descenders
+                    _ => false,
+                };
+                if ink {
+                    g.data[(y * w + x) as usize] = 0;
+                }
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn weak_evidence_turns_a_page_only_when_the_camera_did_not_say_which_way_was_up() {
+        let g = weakly_upside_down();
+        assert_eq!(upright_turns(&g, false), 2);
+        assert_eq!(upright_turns(&g, true), 0);
     }
 }
