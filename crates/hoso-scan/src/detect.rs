@@ -395,25 +395,32 @@ fn paper_inside(q: &[Pt; 4], p: &Plane) -> f64 {
     f64::from(ok) / 4.0
 }
 
+/// Side k of an outline (from corner k to corner k + 1): its start, length, unit direction and
+/// unit normal pointing out of the outline.
+fn side_frame(q: &[Pt; 4], k: usize) -> (Pt, f64, Pt, Pt) {
+    let centre =
+        [q.iter().map(|c| c[0]).sum::<f64>() / 4.0, q.iter().map(|c| c[1]).sum::<f64>() / 4.0];
+    let (a, b) = (q[k], q[(k + 1) % 4]);
+    let len = dist(a, b).max(1e-9);
+    let d = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
+    let mut n = [-d[1], d[0]];
+    let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+    if (centre[0] - mid[0]) * n[0] + (centre[1] - mid[1]) * n[1] > 0.0 {
+        n = [-n[0], -n[1]];
+    }
+    (a, len, d, n)
+}
+
 /// Moves each side out to the paper's own edge when the outline found is a frame printed a few
 /// millimetres inside it (certificates have one; its inner edge steps the same way as the
 /// paper's edge and often out-votes it). Along the side, looking outwards: the outermost offset,
 /// within 4 % of the page, where the luma just inside is still paper and just outside is not.
 fn widen_to_edge(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
-    let centre =
-        [q.iter().map(|c| c[0]).sum::<f64>() / 4.0, q.iter().map(|c| c[1]).sum::<f64>() / 4.0];
     let span = (0..4).map(|k| dist(q[k], q[(k + 1) % 4])).fold(0.0, f64::max);
     let reach = (0.04 * span).max(4.0);
     let mut lines = Vec::with_capacity(4);
     for k in 0..4 {
-        let (a, b) = (q[k], q[(k + 1) % 4]);
-        let len = dist(a, b);
-        let d = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
-        let mut n = [-d[1], d[0]];
-        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-        if (centre[0] - mid[0]) * n[0] + (centre[1] - mid[1]) * n[1] > 0.0 {
-            n = [-n[0], -n[1]];
-        }
+        let (a, len, d, n) = side_frame(&q, k);
         const N: usize = 64;
         let pts: Vec<Pt> = (0..N)
             .map(|i| {
@@ -491,22 +498,10 @@ fn widen_to_edge(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
 /// Finds the edge near a coarse side to a fraction of a pixel: `sample(x, y)` reads the
 /// full-resolution photo (upright coordinates), `reach` is how far from the coarse side to look.
 pub fn refine(quad: &[Pt; 4], reach: f64, sample: &dyn Fn(f64, f64) -> Option<f32>) -> [Pt; 4] {
-    let centre = [
-        quad.iter().map(|p| p[0]).sum::<f64>() / 4.0,
-        quad.iter().map(|p| p[1]).sum::<f64>() / 4.0,
-    ];
     // For each side, the located edge points with their position along the side (0..1).
     let mut side_pts: Vec<Vec<(f64, Pt)>> = Vec::with_capacity(4);
     for k in 0..4 {
-        let (a, b) = (quad[k], quad[(k + 1) % 4]);
-        let len = dist(a, b);
-        let d = [(b[0] - a[0]) / len, (b[1] - a[1]) / len];
-        let mut n = [-d[1], d[0]];
-        // n points outwards.
-        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-        if (centre[0] - mid[0]) * n[0] + (centre[1] - mid[1]) * n[1] > 0.0 {
-            n = [-n[0], -n[1]];
-        }
+        let (a, len, d, n) = side_frame(quad, k);
         let mut pts = Vec::new();
         const N: usize = 48;
         let step = 0.5;

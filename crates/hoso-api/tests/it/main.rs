@@ -38,3 +38,20 @@ pub fn open(dir: &std::path::Path) -> Hoso {
 pub fn change(key: &str, value: &str) -> hoso_api::types::FieldChange {
     hoso_api::types::FieldChange { key: key.to_owned(), value: value.to_owned() }
 }
+
+/// A certified-copy draft with every field filled: only the document to copy is missing.
+pub fn certified_copy_draft(hoso: &Hoso) -> hoso_api::types::Dossier {
+    hoso.create_dossier(
+        "2.000884",
+        &[
+            change("applicant.full_name", "Nguyễn Thị Hoa"),
+            change("applicant.cccd", "001190012345"),
+            change("applicant.dob", "05/09/1990"),
+            change("applicant.sex", "Nữ"),
+            change("applicant.address", "Thôn 3, xã Tả Van, tỉnh Lào Cai"),
+            change("applicant.phone", "0912345678"),
+            change("document.name", "Hợp đồng thuê nhà"),
+        ],
+    )
+    .expect("create")
+}

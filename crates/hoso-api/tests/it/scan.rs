@@ -4,7 +4,7 @@
 use hoso_api::ErrorCode;
 use hoso_api::types::{PageEdit, ScanMode, ScanState};
 
-use crate::{change, open};
+use crate::{certified_copy_draft, open};
 
 fn photo() -> Vec<u8> {
     let p = concat!(env!("CARGO_MANIFEST_DIR"), "/../hoso-scan/tests/fixtures/p003_normal.jpg");
@@ -12,20 +12,7 @@ fn photo() -> Vec<u8> {
 }
 
 fn draft(hoso: &hoso_api::Hoso) -> String {
-    hoso.create_dossier(
-        "2.000884",
-        &[
-            change("applicant.full_name", "Nguyễn Thị Hoa"),
-            change("applicant.cccd", "001190012345"),
-            change("applicant.dob", "05/09/1990"),
-            change("applicant.sex", "Nữ"),
-            change("applicant.address", "Thôn 3, xã Tả Van, tỉnh Lào Cai"),
-            change("applicant.phone", "0912345678"),
-            change("document.name", "Hợp đồng thuê nhà"),
-        ],
-    )
-    .expect("create")
-    .id
+    certified_copy_draft(hoso).id
 }
 
 fn pages(d: &hoso_api::types::Dossier) -> Vec<hoso_api::types::PageInfo> {

@@ -3,23 +3,10 @@
 use hoso_api::ErrorCode;
 use hoso_api::types::JobState;
 
-use crate::{change, open};
+use crate::{certified_copy_draft, change, open};
 
 fn complete_certified_copy(hoso: &hoso_api::Hoso) -> String {
-    let d = hoso
-        .create_dossier(
-            "2.000884",
-            &[
-                change("applicant.full_name", "Nguyễn Thị Hoa"),
-                change("applicant.cccd", "001190012345"),
-                change("applicant.dob", "05/09/1990"),
-                change("applicant.sex", "Nữ"),
-                change("applicant.address", "Thôn 3, xã Tả Van, tỉnh Lào Cai"),
-                change("applicant.phone", "0912345678"),
-                change("document.name", "Hợp đồng thuê nhà"),
-            ],
-        )
-        .expect("create");
+    let d = certified_copy_draft(hoso);
     assert_eq!(d.missing, 1, "only the document is missing: {:?}", d.issues);
     d.id
 }
