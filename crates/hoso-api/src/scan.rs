@@ -123,8 +123,8 @@ impl Hoso {
         }
         let bytes = self.original(&p)?;
         let mode = edit.map_or(ScanMode::Auto, |e| e.mode);
-        let corners =
-            edit.and_then(|e| e.corners).map(|c| hoso_scan::turn_corners(c, e_turn(edit)));
+        let turn = edit.map_or(0, |e| e.turn % 4);
+        let corners = edit.and_then(|e| e.corners).map(|c| hoso_scan::turn_corners(c, turn));
         let opts = ScanOptions { mode: mode_in(mode), dpi: DPI, corners, thumbnail: true };
         let now = self.clock.now_ms();
         match hoso_scan::scan(&bytes, &opts) {
@@ -243,10 +243,6 @@ impl Hoso {
             .collect();
         Ok(Some(hoso_pdf::pages_pdf(&name, &images)))
     }
-}
-
-fn e_turn(edit: Option<&PageEdit>) -> u8 {
-    edit.map_or(0, |e| e.turn % 4)
 }
 
 fn media_of(e: &Encoding) -> &'static str {
