@@ -71,14 +71,9 @@ fn bad_image(e: &ScanError) -> ApiError {
     ApiError::new(ErrorCode::BadImage, e.to_string())
 }
 
+/// The encoding [`name_of`] named.
 fn encoding_of(name: &str) -> Option<Encoding> {
-    Some(match name {
-        "g4" => Encoding::G4,
-        "jpeg_gray" => Encoding::JpegGray,
-        "jpeg_rgb" => Encoding::JpegRgb,
-        "palette4" => Encoding::Palette4,
-        _ => return None,
-    })
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
 }
 
 /// A scanned page as `hoso-pdf` takes it.

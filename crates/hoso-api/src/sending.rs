@@ -14,6 +14,12 @@ const PORTAL_URL_KEY: &str = "portal.url";
 impl Hoso {
     /// Freezes a complete draft into the outbox; it goes out by itself when the portal answers.
     pub fn finalize(&self, id: &str) -> Result<Dossier> {
+        // Refused before any photo is worked on, and checked again under the lock below.
+        {
+            let store = self.store();
+            let record = store.dossier(id).map_err(|e| self.store_err(e))?;
+            self.check_finalizable(&record)?;
+        }
         // Photos not made into pages yet (the app stopped half-way, or they came from the CLI)
         // are made now; one that cannot be read is sent as it is.
         for page in self.pending_pages(id)? {
@@ -27,20 +33,7 @@ impl Hoso {
         {
             let store = self.store();
             let mut record = store.dossier(id).map_err(|e| self.store_err(e))?;
-            if record.row.deleted_at.is_some() {
-                return Err(ApiError::new(
-                    ErrorCode::NotFound,
-                    format!("dossier {id} is in the trash"),
-                ));
-            }
-            let procedure = self.catalogue.procedure(&record.row.procedure_code);
-            let (summary, _) = self.evaluate_record(&record);
-            if procedure.is_none() || summary.missing > 0 {
-                return Err(ApiError::new(
-                    ErrorCode::NotReady,
-                    format!("dossier {id} still has {} missing items", summary.missing),
-                ));
-            }
+            self.check_finalizable(&record)?;
             // Each component's scanned pages go as one PDF, in place of its first page.
             let now = self.clock.now_ms();
             let mut pages = Vec::with_capacity(record.pages.len());
@@ -72,6 +65,26 @@ impl Hoso {
             hoso_outbox::enqueue(&store, &record, now).map_err(|e| self.store_err(e))?;
         }
         self.dossier(id)
+    }
+
+    /// A live dossier of a known procedure with nothing missing.
+    fn check_finalizable(&self, record: &hoso_store::DossierRecord) -> Result<()> {
+        let id = &record.row.id;
+        if record.row.deleted_at.is_some() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("dossier {id} is in the trash"),
+            ));
+        }
+        let procedure = self.catalogue.procedure(&record.row.procedure_code);
+        let (summary, _) = self.evaluate_record(record);
+        if procedure.is_none() || summary.missing > 0 {
+            return Err(ApiError::new(
+                ErrorCode::NotReady,
+                format!("dossier {id} still has {} missing items", summary.missing),
+            ));
+        }
+        Ok(())
     }
 
     /// Every component's PDF of scanned pages.

@@ -7,7 +7,7 @@ use crate::image::{Gray, Rgb};
 use serde::Serialize;
 
 /// How the pixels of an encoded page are stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
     /// CCITT T.6 (Group 4), 1 = black, rows byte-aligned: no, `EncodedByteAlign` false.

@@ -391,41 +391,36 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     };
     clock.lap(t, "choose");
     let (w, h) = (page.w, page.h);
-    let (encoding, data, shown) = match mode {
+    // The thumbnail is shrunk straight from what was encoded, only when asked for.
+    let thumb_of = |px: &dyn Fn(usize) -> u8| {
+        if opts.thumbnail { thumbnail(w, h, px) } else { Vec::new() }
+    };
+    let (encoding, data, thumb) = match mode {
         Mode::Bw | Mode::Auto => {
             let ink = clean::binarize(&flat, bw_threshold);
-            let data = encode::g4(&ink, w, h);
-            let shown = if opts.thumbnail {
-                ink.iter().map(|&b| if b { 0 } else { 255 }).collect()
-            } else {
-                Vec::new()
-            };
-            (Encoding::G4, data, image::Gray { w, h, data: shown })
+            let thumb = thumb_of(&|i| if ink[i] { 0 } else { 255 });
+            (Encoding::G4, encode::g4(&ink, w, h), thumb)
         }
         Mode::Gray => {
             let toned = clean::tone_gray(&flat, GRAY_WHITE);
-            (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), toned)
+            let thumb = thumb_of(&|i| toned.data[i]);
+            (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), thumb)
         }
         Mode::Color => match &palette {
             Some((idx, _)) => {
-                let luma = encode::EncodedPage::palette().map(|[r, g, b]| {
-                    ((299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000) as u8
-                });
-                let shown = if opts.thumbnail {
-                    idx.iter().map(|&i| luma[usize::from(i & 3)]).collect()
-                } else {
-                    Vec::new()
-                };
-                (Encoding::Palette4, encode::palette4(idx, w, h), image::Gray { w, h, data: shown })
+                let colours = encode::EncodedPage::palette().as_flattened().to_vec();
+                let luma = image::Rgb { w: 4, h: 1, data: colours }.to_gray().data;
+                let thumb = thumb_of(&|i| luma[usize::from(idx[i] & 3)]);
+                (Encoding::Palette4, encode::palette4(idx, w, h), thumb)
             }
             None => {
                 // Decoded without colour (cannot happen through `scan`): fall back to grey.
                 let toned = clean::tone_gray(&flat, GRAY_WHITE);
-                (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), toned)
+                let thumb = thumb_of(&|i| toned.data[i]);
+                (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), thumb)
             }
         },
     };
-    let thumb = if opts.thumbnail { small_jpeg(&shown, THUMB_SIDE) } else { Vec::new() };
     clock.lap(t, "encode");
     Ok(Scanned {
         page: EncodedPage { width: w, height: h, dpi: opts.dpi, encoding, data },
@@ -439,11 +434,25 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     })
 }
 
-/// A grey JPEG of `g` shrunk to at most about `side` pixels a side (never enlarged).
-fn small_jpeg(g: &image::Gray, side: u32) -> Vec<u8> {
-    let f = g.w.max(g.h).div_ceil(side).max(1);
-    let small = if f > 1 { g.shrink(f) } else { g.clone() };
-    encode::jpeg_gray(&small, 72, 80)
+/// A grey JPEG of a `w`×`h` page whose pixel `i` (row-major) is `px(i)`, averaged down in
+/// square blocks to at most about [`THUMB_SIDE`] pixels a side.
+fn thumbnail(w: u32, h: u32, px: &dyn Fn(usize) -> u8) -> Vec<u8> {
+    let f = w.max(h).div_ceil(THUMB_SIDE).max(1);
+    let (tw, th) = ((w / f).max(1), (h / f).max(1));
+    let mut data = Vec::with_capacity((tw * th) as usize);
+    for ty in 0..th {
+        for tx in 0..tw {
+            let (mut sum, mut n) = (0u32, 0u32);
+            for y in ty * f..((ty + 1) * f).min(h) {
+                for x in tx * f..((tx + 1) * f).min(w) {
+                    sum += u32::from(px((y * w + x) as usize));
+                    n += 1;
+                }
+            }
+            data.push((sum / n.max(1)) as u8);
+        }
+    }
+    encode::jpeg_gray(&image::Gray { w: tw, h: th, data }, 72, 80)
 }
 
 /// A preview of the photo for placing the corners by hand: grey, upright per EXIF, at most

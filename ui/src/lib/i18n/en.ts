@@ -206,7 +206,6 @@ export const en: Record<MessageKey, string> = {
 
   'pages.add': 'Choose photos or files',
   'pages.adding': 'Adding file {done}/{total}…',
-  'pages.size': '{name} ({size})',
   'pages.title': 'Photos and papers',
   'pages.intro': 'Photograph each page with your phone and add it here. HoSo crops, straightens, whitens and compresses it; the original photo is always kept.',
   'pages.drop': 'Drop photos here, or',

@@ -205,7 +205,6 @@ export const vi = {
 
   'pages.add': 'Chọn ảnh hoặc tệp',
   'pages.adding': 'Đang thêm tệp {done}/{total}…',
-  'pages.size': '{name} ({size})',
   'pages.title': 'Ảnh và giấy tờ',
   'pages.intro': 'Chụp từng trang giấy bằng điện thoại rồi thêm vào đây. HoSo tự cắt mép, làm thẳng, làm trắng nền và nén nhỏ; ảnh gốc luôn được giữ lại.',
   'pages.drop': 'Kéo thả ảnh vào đây, hoặc',
