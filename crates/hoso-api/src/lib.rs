@@ -4,6 +4,7 @@
 //! entered) and speaks only in the transport types of [`types`], which are serialisable and
 //! have generated TypeScript twins. Time comes from a [`Clock`], so tests are deterministic.
 
+mod bridge;
 mod dossiers;
 mod error;
 mod procedures;
@@ -18,6 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hoso_catalogue::{Catalogue, compare_versions};
 use hoso_store::{CachedCatalogue, Store};
 
+pub use bridge::BRIDGE_ADDRESS_ENV;
 pub use dossiers::{MAX_PAGE_BYTES, media_type_of};
 pub use error::{ApiError, ErrorCode, Result};
 pub use hoso_outbox::{Clock, PortalConfig, Progress, SystemClock};
@@ -52,6 +54,8 @@ pub struct Hoso {
     /// Upload progress from the sender running in this process, if one runs.
     progress: Mutex<Option<Progress>>,
     secrets: secrets::Secrets,
+    /// The phone bridge, while its dialog is open.
+    bridge: Mutex<Option<bridge::OpenBridge>>,
 }
 
 impl Hoso {
@@ -67,6 +71,7 @@ impl Hoso {
             data_dir: data_dir.to_owned(),
             progress: Mutex::new(None),
             secrets: secrets::Secrets::default(),
+            bridge: Mutex::new(None),
         })
     }
 

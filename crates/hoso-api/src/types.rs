@@ -201,6 +201,55 @@ pub struct PageInfo {
     pub scan_error: Option<String>,
 }
 
+/// A network address of this computer that a phone on the same network may reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LanAddress {
+    pub ip: String,
+    /// The interface's system name (`wlan0`, `Wi-Fi`…).
+    pub interface: String,
+}
+
+/// A phone that opened the bridge's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BridgePhone {
+    pub id: u32,
+    /// "iPhone", "Android · SM-A515F", …
+    pub label: String,
+    pub address: String,
+    /// Photos taken from it, and their bytes.
+    pub files: u32,
+    pub bytes: u64,
+    /// Uploads under way.
+    pub uploading: u32,
+    /// Seconds since it was last heard from.
+    pub idle_s: u64,
+    pub cut_off: bool,
+}
+
+/// The open phone bridge, as its dialog shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BridgeStatus {
+    /// The page's address (what the QR code holds).
+    pub url: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+    pub dossier_id: String,
+    /// The paper the photos go to.
+    pub component: String,
+    /// The address it listens on.
+    pub address: String,
+    /// Listening on loopback: no phone can reach it (the computer has no network).
+    pub only_this_computer: bool,
+    /// Seconds before the QR code stops working.
+    pub expires_in_s: u64,
+    /// Photos received since it opened.
+    pub received: u32,
+    pub phones: Vec<BridgePhone>,
+}
+
 /// Where a page is on its way from photo to clean page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -531,6 +580,9 @@ pub fn typescript_bindings() -> String {
         PageEdit::decl(&cfg),
         PageScan::decl(&cfg),
         PageInfo::decl(&cfg),
+        LanAddress::decl(&cfg),
+        BridgePhone::decl(&cfg),
+        BridgeStatus::decl(&cfg),
         ComponentStatus::decl(&cfg),
         Dossier::decl(&cfg),
         FieldChange::decl(&cfg),

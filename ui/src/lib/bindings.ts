@@ -104,6 +104,60 @@ scan: PageScan | null,
  */
 scanError: string | null, };
 
+export type LanAddress = { ip: string, 
+/**
+ * The interface's system name (`wlan0`, `Wi-Fi`…).
+ */
+interface: string, };
+
+export type BridgePhone = { id: number, 
+/**
+ * "iPhone", "Android · SM-A515F", …
+ */
+label: string, address: string, 
+/**
+ * Photos taken from it, and their bytes.
+ */
+files: number, bytes: number, 
+/**
+ * Uploads under way.
+ */
+uploading: number, 
+/**
+ * Seconds since it was last heard from.
+ */
+idleS: number, cutOff: boolean, };
+
+export type BridgeStatus = { 
+/**
+ * The page's address (what the QR code holds).
+ */
+url: string, 
+/**
+ * The QR code as an SVG document.
+ */
+qrSvg: string, dossierId: string, 
+/**
+ * The paper the photos go to.
+ */
+component: string, 
+/**
+ * The address it listens on.
+ */
+address: string, 
+/**
+ * Listening on loopback: no phone can reach it (the computer has no network).
+ */
+onlyThisComputer: boolean, 
+/**
+ * Seconds before the QR code stops working.
+ */
+expiresInS: number, 
+/**
+ * Photos received since it opened.
+ */
+received: number, phones: Array<BridgePhone>, };
+
 export type ComponentStatus = { code: string, pages: Array<PageInfo>, 
 /**
  * Required and without any page yet.

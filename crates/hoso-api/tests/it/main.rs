@@ -1,6 +1,7 @@
 //! Integration tests of the façade against a real store in a temporary directory.
 
 mod bindings;
+mod bridge;
 mod catalogue;
 mod dossiers;
 mod scan;

@@ -1,0 +1,86 @@
+//! Photos sent from a phone through the bridge land in the chosen paper of the dossier.
+
+use std::sync::Arc;
+
+use hoso_api::ErrorCode;
+use hoso_api::types::ScanState;
+
+use crate::{certified_copy_draft, open};
+
+fn post(url: &str, name: &str, body: &[u8]) -> (u16, String) {
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let mut r = agent
+        .post(&format!("{url}up"))
+        .header("X-File-Name", name)
+        .header("User-Agent", "Mozilla/5.0 (Linux; Android 13; SM-A515F)")
+        .send(body)
+        .expect("the bridge answers");
+    (r.status().as_u16(), r.body_mut().read_to_string().unwrap_or_default())
+}
+
+#[test]
+fn a_phone_photo_lands_in_the_chosen_paper_until_the_bridge_closes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let hoso = Arc::new(open(dir.path()));
+    let id = certified_copy_draft(&hoso).id;
+    let jpeg = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hoso-scan/tests/fixtures/p003_normal.jpg"
+    ))
+    .expect("fixture photo");
+
+    let status = hoso.bridge_open(&id, "van_ban", Some("127.0.0.1")).expect("open");
+    assert!(status.url.starts_with("http://127.0.0.1:"));
+    assert!(status.qr_svg.starts_with("<?xml") && status.qr_svg.contains("<svg"));
+    assert!(status.only_this_computer);
+    assert!((890..=900).contains(&status.expires_in_s), "15 minutes");
+
+    let (code, body) = post(&status.url, "IMG_0001.jpg", &jpeg);
+    assert_eq!(code, 201, "{body}");
+    let d = hoso.dossier(&id).expect("dossier");
+    let pages = &d.components.iter().find(|c| c.code == "van_ban").expect("component").pages;
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].original_name, "IMG_0001.jpg");
+    assert_eq!(pages[0].scan_state, ScanState::Pending, "made into a page by the app's queue");
+    let status = hoso.bridge_status().expect("open");
+    assert_eq!(status.received, 1);
+    assert_eq!(status.phones.len(), 1);
+    assert_eq!(status.phones[0].label, "Android · SM-A515F");
+
+    // Finalised meanwhile: the phone is told why, in Vietnamese.
+    hoso.finalize(&id).expect("finalise");
+    let (code, body) = post(&status.url, "IMG_0002.jpg", &jpeg);
+    assert_eq!(code, 409);
+    assert!(body.contains("đã chốt để gửi"), "{body}");
+
+    // And a dossier that is not a draft cannot open a bridge.
+    let e = hoso.bridge_open(&id, "van_ban", Some("127.0.0.1")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotEditable);
+    assert!(hoso.bridge_status().is_some(), "a refused open leaves the open bridge alone");
+}
+
+#[test]
+fn closing_the_bridge_closes_its_port_and_only_this_computer_addresses_are_taken() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let hoso = Arc::new(open(dir.path()));
+    let id = certified_copy_draft(&hoso).id;
+    let e = hoso.bridge_open(&id, "van_ban", Some("8.8.8.8")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    let e = hoso.bridge_open(&id, "no_such_paper", Some("127.0.0.1")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::UnknownComponent);
+
+    let first = hoso.bridge_open(&id, "van_ban", Some("127.0.0.1")).expect("open");
+    let again = hoso.bridge_open(&id, "van_ban", Some("127.0.0.1")).expect("reopen");
+    assert_ne!(first.url, again.url, "a new code each time");
+    let old: std::net::SocketAddr =
+        first.url.trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    assert!(std::net::TcpStream::connect(old).is_err(), "the old code's server is gone");
+    assert_eq!(hoso.bridge_cut_off(42).unwrap_err().code, ErrorCode::NotFound);
+    hoso.bridge_close();
+    assert!(hoso.bridge_status().is_none());
+    let addr: std::net::SocketAddr =
+        again.url.trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    assert!(std::net::TcpStream::connect(addr).is_err());
+    hoso.bridge_close();
+}
