@@ -29,6 +29,11 @@ fn main() {
         "remove_page",
         "restore_page",
         "save_component_pdf",
+        "bridge_addresses",
+        "bridge_open",
+        "bridge_status",
+        "bridge_cut_off",
+        "bridge_close",
         "app_ready",
     ];
     tauri_build::try_build(

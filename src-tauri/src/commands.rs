@@ -3,8 +3,8 @@
 use hoso_api::ApiError;
 use hoso_api::ErrorCode;
 use hoso_api::types::{
-    Dossier, DossierList, FieldChange, ListQuery, PageEdit, PortalSettings, ProcedureSummary,
-    SaveOutcome, Startup,
+    BridgeStatus, Dossier, DossierList, FieldChange, LanAddress, ListQuery, PageEdit,
+    PortalSettings, ProcedureSummary, SaveOutcome, Startup,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -40,6 +40,11 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         remove_page,
         restore_page,
         save_component_pdf,
+        bridge_addresses,
+        bridge_open,
+        bridge_status,
+        bridge_cut_off,
+        bridge_close,
         app_ready,
     ]
 }
@@ -203,6 +208,39 @@ fn scan_page<R: Runtime>(
     edit: Option<PageEdit>,
 ) -> Result<Dossier> {
     app.hoso()?.scan_page(&id, page_id, edit.as_ref())
+}
+
+/// The computer's network addresses a phone may reach it at.
+#[tauri::command(async)]
+fn bridge_addresses<R: Runtime>(app: AppHandle<R>) -> Result<Vec<LanAddress>> {
+    Ok(app.hoso()?.bridge_addresses())
+}
+
+/// Starts the phone bridge for one paper of a dossier (closing any other).
+#[tauri::command(async)]
+fn bridge_open<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    component: String,
+    address: Option<String>,
+) -> Result<BridgeStatus> {
+    app.hoso()?.bridge_open(&id, &component, address.as_deref())
+}
+
+#[tauri::command(async)]
+fn bridge_status<R: Runtime>(app: AppHandle<R>) -> Result<Option<BridgeStatus>> {
+    Ok(app.hoso()?.bridge_status())
+}
+
+#[tauri::command(async)]
+fn bridge_cut_off<R: Runtime>(app: AppHandle<R>, phone: u32) -> Result<BridgeStatus> {
+    app.hoso()?.bridge_cut_off(phone)
+}
+
+#[tauri::command(async)]
+fn bridge_close<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    app.hoso()?.bridge_close();
+    Ok(())
 }
 
 #[tauri::command(async)]

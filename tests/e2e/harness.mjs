@@ -19,6 +19,9 @@ mkdirSync(artifacts, { recursive: true });
 export const appBinary =
   process.env.HOSO_APP_BINARY ?? path.join(root, 'target', 'debug', 'hoso-desktop');
 const tauriDriver = process.env.TAURI_DRIVER ?? 'tauri-driver';
+const miniBrowser =
+  process.env.HOSO_PHONE_BROWSER ??
+  execFileSync('sh', ['-c', 'ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser | head -n 1']).toString().trim();
 
 async function freePort() {
   const server = createServer();
@@ -120,15 +123,58 @@ export async function launchApp({ display, dataDir, env = {} }) {
 }
 
 /**
+ * A phone's browser for the phone bridge's page: WebKitWebDriver driving MiniBrowser (the WebKit
+ * engine of iPhones' Safari, shipped with the webkit2gtk the app needs anyway).
+ */
+export async function openPhoneBrowser(display) {
+  const port = await freePort();
+  const driver = spawn('WebKitWebDriver', [`--port=${port}`], {
+    env: { ...process.env, DISPLAY: display },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let driverLog = '';
+  driver.stderr.on('data', (d) => (driverLog += d));
+  let browser;
+  try {
+    await waitForDriver(port);
+    browser = await remote({
+      hostname: '127.0.0.1',
+      port,
+      logLevel: 'error',
+      connectionRetryCount: 0,
+      capabilities: {
+        browserName: 'MiniBrowser',
+        'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation'] },
+        'wdio:enforceWebDriverClassic': true,
+      },
+    });
+  } catch (e) {
+    driver.kill('SIGTERM');
+    throw new Error(`could not start the phone's browser: ${e.message}\n${driverLog}`);
+  }
+  return {
+    browser,
+    async close() {
+      try {
+        await browser.deleteSession();
+      } finally {
+        driver.kill('SIGTERM');
+        await Promise.race([once(driver, 'exit'), sleep(5000)]);
+      }
+    },
+  };
+}
+
+/**
  * Waits two animation frames so the window shows the current state, then saves what the X
  * display shows of the window. (WebKitWebDriver's own screenshot waits for a composited frame,
  * which never comes while HoSo draws its pages in software, as it does for users.)
  */
-export async function screenshot(browser, name) {
+export async function screenshot(browser, name, windowTitle = 'HoSo —') {
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   const tree = execFileSync('xwininfo', ['-display', currentDisplay, '-root', '-tree']).toString();
-  const line = tree.split('\n').find((l) => l.includes('"HoSo —'));
-  if (!line) throw new Error(`no HoSo window on ${currentDisplay}:\n${tree}`);
+  const line = tree.split('\n').find((l) => l.includes(`"${windowTitle}`));
+  if (!line) throw new Error(`no "${windowTitle}" window on ${currentDisplay}:\n${tree}`);
   const id = line.trim().split(/\s+/)[0];
   const file = path.join(artifacts, `${name}.png`);
   execFileSync('import', ['-display', currentDisplay, '-window', id, file]);

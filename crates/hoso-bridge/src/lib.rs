@@ -208,9 +208,8 @@ impl Bridge {
         let s = Arc::clone(&shared);
         let thread = std::thread::Builder::new().name("hoso-bridge".into()).spawn(move || {
             rt.block_on(async move {
-                match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => accept_loop(l, s, stopped).await,
-                    Err(_) => {}
+                if let Ok(l) = tokio::net::TcpListener::from_std(listener) {
+                    accept_loop(l, s, stopped).await;
                 }
             });
             // Connections still open are dropped with the runtime.
@@ -475,34 +474,34 @@ impl Drop for Slot<'_> {
 }
 
 /// Reserves an upload slot, or says why not.
-fn admit<'a>(shared: &'a Shared, ip: IpAddr) -> Result<Slot<'a>, Answer> {
+fn admit<'a>(shared: &'a Shared, ip: IpAddr) -> Result<Slot<'a>, Box<Answer>> {
     let cfg = &shared.config;
     let mut st = shared.state();
     let State { phones, received, in_flight } = &mut *st;
     let Some(p) = phones.get_mut(&ip) else {
-        return Err(not_found());
+        return Err(Box::new(not_found()));
     };
     if p.phone.cut_off {
-        return Err(refusal(
+        return Err(Box::new(refusal(
             StatusCode::FORBIDDEN,
             "cut_off",
             "Máy tính đã ngắt kết nối với điện thoại này.",
-        ));
+        )));
     }
     if *received + *in_flight >= cfg.max_files {
-        return Err(refusal(
+        return Err(Box::new(refusal(
             StatusCode::FORBIDDEN,
             "session_full",
             &format!(
                 "Đã nhận đủ {} ảnh trong lượt này. Trên máy tính, bấm \"Tạo mã mới\" để gửi tiếp.",
                 cfg.max_files
             ),
-        ));
+        )));
     }
     let now = Instant::now();
     let per_s = f64::from(cfg.uploads_per_minute) / 60.0;
-    p.tokens = (p.tokens + (now - p.topped_up).as_secs_f64() * per_s)
-        .min(f64::from(cfg.upload_burst));
+    p.tokens =
+        (p.tokens + (now - p.topped_up).as_secs_f64() * per_s).min(f64::from(cfg.upload_burst));
     p.topped_up = now;
     if p.tokens < 1.0 || p.phone.uploading >= cfg.max_parallel_per_phone {
         let wait = if p.tokens < 1.0 { ((1.0 - p.tokens) / per_s).ceil().max(1.0) } else { 1.0 };
@@ -512,7 +511,7 @@ fn admit<'a>(shared: &'a Shared, ip: IpAddr) -> Result<Slot<'a>, Answer> {
             "Đang gửi quá nhiều ảnh cùng lúc; ảnh sẽ được gửi lại sau ít giây.",
         );
         a.headers_mut().insert("retry-after", (wait as u64).into());
-        return Err(a);
+        return Err(Box::new(a));
     }
     p.tokens -= 1.0;
     p.phone.uploading += 1;
@@ -528,12 +527,13 @@ pub fn display_name(raw: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -553,7 +553,7 @@ async fn upload(shared: &Arc<Shared>, phone: u32, req: Request<Incoming>) -> Ans
     };
     let slot = match admit(shared, ip) {
         Ok(s) => s,
-        Err(a) => return a,
+        Err(a) => return *a,
     };
     let too_big = || {
         refusal(
@@ -573,9 +573,8 @@ async fn upload(shared: &Arc<Shared>, phone: u32, req: Request<Incoming>) -> Ans
     if declared.is_some_and(|n| n > cfg.max_file_bytes) {
         return too_big();
     }
-    let name = display_name(
-        req.headers().get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or(""),
-    );
+    let name =
+        display_name(req.headers().get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or(""));
     let mut body = req.into_body();
     let mut data: Vec<u8> =
         Vec::with_capacity(declared.unwrap_or(0).min(cfg.max_file_bytes) as usize);
@@ -642,7 +641,10 @@ async fn upload(shared: &Arc<Shared>, phone: u32, req: Request<Incoming>) -> Ans
                 st.received
             };
             drop(slot);
-            json(StatusCode::CREATED, serde_json::json!({ "ok": true, "name": name, "received": n }))
+            json(
+                StatusCode::CREATED,
+                serde_json::json!({ "ok": true, "name": name, "received": n }),
+            )
         }
         Err(msg) => refusal(StatusCode::CONFLICT, "refused", &msg),
     }

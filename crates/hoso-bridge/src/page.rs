@@ -38,9 +38,9 @@ pub const PAGE: &str = r##"<!doctype html>
 <body>
 <h1>Gửi ảnh giấy tờ sang máy tính</h1>
 <p class="help">Chụp từng trang giấy, đặt trên nền tối, giữ máy thẳng. Ảnh hiện ngay trên máy tính.</p>
-<label class="big primary">📷 Chụp ảnh
+<label class="big primary">Chụp ảnh
   <input id="camera" type="file" accept="image/*" capture="environment"></label>
-<label class="big secondary">🖼️ Chọn ảnh có sẵn
+<label class="big secondary">Chọn ảnh có sẵn
   <input id="gallery" type="file" accept="image/*" multiple></label>
 <div id="summary" role="status" aria-live="polite">Chưa gửi ảnh nào.</div>
 <ul id="list"></ul>

@@ -116,7 +116,10 @@ fn a_photo_arrives_with_its_name_reduced_to_a_display_name() {
     assert_eq!(got[0].bytes, bytes);
     assert_eq!(b.received(), 1);
     let phones = b.phones();
-    assert_eq!((phones[0].files, phones[0].bytes, phones[0].address.as_str()), (1, 5011, "127.0.0.1"));
+    assert_eq!(
+        (phones[0].files, phones[0].bytes, phones[0].address.as_str()),
+        (1, 5011, "127.0.0.1")
+    );
 }
 
 #[test]
@@ -302,8 +305,9 @@ fn slow_clients_are_cut_off() {
                 closed = true;
                 break;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
-                || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
             Err(_) => {
                 closed = true;
                 break;

@@ -4,10 +4,12 @@
 
 import type { Backend } from '../lib/backend/backend';
 import type {
+  BridgeStatus,
   Dossier,
   DossierList,
   DossierListItem,
   FieldChange,
+  LanAddress,
   ListQuery,
   PageEdit,
   PageInfo,
@@ -290,6 +292,52 @@ export class FakeBackend implements Backend {
   async saveComponentPdf(id: string, component: string): Promise<string> {
     this.log('saveComponentPdf', { id, component });
     return `/home/user/Downloads/HoSo/${component}.pdf`;
+  }
+
+  /** The open bridge; tests change `received` and `phones` to simulate a phone. */
+  bridge: BridgeStatus | null = null;
+  addresses: LanAddress[] = [
+    { ip: '192.168.1.23', interface: 'wlan0' },
+    { ip: '10.0.0.5', interface: 'eth0' },
+  ];
+
+  async bridgeAddresses(): Promise<LanAddress[]> {
+    this.log('bridgeAddresses', null);
+    return this.addresses;
+  }
+
+  async bridgeOpen(id: string, component: string, address: string | null): Promise<BridgeStatus> {
+    this.log('bridgeOpen', { id, component, address });
+    const ip = address ?? this.addresses[0]?.ip ?? '127.0.0.1';
+    this.bridge = {
+      url: `http://${ip}:41234/p/${'ab'.repeat(16)}/`,
+      qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+      dossierId: id,
+      component,
+      address: ip,
+      onlyThisComputer: ip.startsWith('127.'),
+      expiresInS: 900,
+      received: 0,
+      phones: [],
+    };
+    return this.bridge;
+  }
+
+  async bridgeStatus(): Promise<BridgeStatus | null> {
+    this.log('bridgeStatus', null);
+    return this.bridge;
+  }
+
+  async bridgeCutOff(phone: number): Promise<BridgeStatus> {
+    this.log('bridgeCutOff', phone);
+    if (!this.bridge) throw { code: 'not_found', message: 'closed' };
+    this.bridge = { ...this.bridge, phones: this.bridge.phones.map((p) => (p.id === phone ? { ...p, cutOff: true } : p)) };
+    return this.bridge;
+  }
+
+  async bridgeClose(): Promise<void> {
+    this.log('bridgeClose', null);
+    this.bridge = null;
   }
 
   async finalizeDossier(id: string): Promise<Dossier> {

@@ -132,4 +132,35 @@ describe('pages in the editor', () => {
     await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done']));
     expect(backend.calls.some((c) => c.cmd === 'scanPage')).toBe(true);
   });
+
+  it('receives photos from a phone through the QR dialog, cuts a phone off and closes the bridge', async () => {
+    const backend = await editor();
+    await fireEvent.click(screen.getByTestId('from-phone'));
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByTestId('phone-qr');
+    expect(within(dialog).getByRole('img', { name: 'Mã QR để mở trang gửi ảnh trên điện thoại' }).innerHTML).toContain('<svg');
+    expect(within(dialog).getByTestId('phone-url').textContent).toMatch(/^http:\/\/192\.168\.1\.23:41234\/p\//);
+    expect(backend.calls.find((c) => c.cmd === 'bridgeOpen')?.args).toEqual({ id: 'd1', component: 'to_khai', address: null });
+    expect(within(dialog).getByText('Mã còn dùng được 15 phút 0 giây.')).toBeTruthy();
+    // A phone connects and sends a photo (as the bridge would: into the dossier, then counted).
+    await backend.addPage('d1', 'to_khai', photo('IMG_0001.jpg'));
+    backend.bridge = {
+      ...backend.bridge!,
+      received: 1,
+      phones: [{ id: 1, label: 'Android · SM-A515F', address: '192.168.1.40', files: 1, bytes: 7, uploading: 0, idleS: 0, cutOff: false }],
+    };
+    await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done']), { timeout: 3000 });
+    expect(within(dialog).getByTestId('phone-received').textContent).toContain('Đã nhận 1 ảnh vào “Tờ khai”.');
+    expect(within(dialog).getByText(/Android · SM-A515F · 192\.168\.1\.40 · 1 ảnh/)).toBeTruthy();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Ngắt kết nối Android · SM-A515F' }));
+    await within(dialog).findByText('Đã ngắt kết nối');
+    expect(backend.calls.find((c) => c.cmd === 'bridgeCutOff')?.args).toBe(1);
+    // Another network gives another code.
+    await fireEvent.change(within(dialog).getByRole('combobox'), { target: { value: '10.0.0.5' } });
+    await waitFor(() => expect(within(dialog).getByTestId('phone-url').textContent).toMatch(/^http:\/\/10\.0\.0\.5:/));
+    await fireEvent.click(within(dialog).getByTestId('phone-done'));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(backend.calls.some((c) => c.cmd === 'bridgeClose')).toBe(true);
+    expect(backend.bridge).toBeNull();
+  });
 });

@@ -3,9 +3,11 @@
 
 import type {
   ApiError,
+  BridgeStatus,
   Dossier,
   DossierList,
   FieldChange,
+  LanAddress,
   ListQuery,
   PageEdit,
   PortalSettings,
@@ -44,6 +46,15 @@ export interface Backend {
   restorePage(id: string, pageId: number): Promise<Dossier>;
   /** Saves a component's pages as one PDF in Downloads; returns the file's path. */
   saveComponentPdf(id: string, component: string): Promise<string>;
+  /** The computer's network addresses a phone may reach it at, the likeliest first. */
+  bridgeAddresses(): Promise<LanAddress[]>;
+  /** Opens the phone bridge for one paper (closing any other); `address` null: the first. */
+  bridgeOpen(id: string, component: string, address: string | null): Promise<BridgeStatus>;
+  /** The open bridge, or null when it is closed. */
+  bridgeStatus(): Promise<BridgeStatus | null>;
+  /** Refuses everything more from one phone. */
+  bridgeCutOff(phone: number): Promise<BridgeStatus>;
+  bridgeClose(): Promise<void>;
   /** Freezes a complete draft into the outbox; it goes out by itself. */
   finalizeDossier(id: string): Promise<Dossier>;
   /** Takes a dossier that has not reached the portal back to a draft. */
