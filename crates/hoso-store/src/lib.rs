@@ -8,6 +8,7 @@
 mod blobs;
 mod catalogue_cache;
 mod dossiers;
+mod inbox;
 mod migrate;
 mod outbox;
 
@@ -22,6 +23,7 @@ pub use dossiers::{
     Content, DossierEvent, DossierRecord, DossierRow, DossierState, ListFilter, ListPage,
     NewDossier, Page, PageFile, ScanFiles, Summary,
 };
+pub use inbox::{InboxItem, Seen, Taken, WatchFolder};
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{Job, JobFile, JobState, StatusChange};
 

@@ -13,6 +13,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_outbox.sql")),
     (3, include_str!("../migrations/0003_scan.sql")),
+    (4, include_str!("../migrations/0004_inbox.sql")),
 ];
 
 /// The schema version this build writes.

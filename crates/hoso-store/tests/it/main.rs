@@ -2,6 +2,7 @@
 
 mod crash;
 mod dossiers;
+mod inbox;
 mod open;
 
 use std::collections::BTreeMap;
