@@ -12,6 +12,7 @@ mod scan;
 mod secrets;
 mod sending;
 pub mod types;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -24,8 +25,10 @@ pub use dossiers::{MAX_PAGE_BYTES, media_type_of};
 pub use error::{ApiError, ErrorCode, Result};
 pub use hoso_outbox::{Clock, PortalConfig, Progress, SystemClock};
 pub use hoso_store::DB_FILE;
+pub use hoso_watch::Config as WatchConfig;
 pub use scan::{DPI, PREVIEW_SIDE, pdf_page};
 pub use sending::SendSession;
+pub use watch::{OnWatch, WatchEvent};
 
 /// Environment variable that overrides the data directory.
 pub const DATA_DIR_ENV: &str = "HOSO_DATA_DIR";
@@ -56,6 +59,8 @@ pub struct Hoso {
     secrets: secrets::Secrets,
     /// The phone bridge, while its dialog is open.
     bridge: Mutex<Option<bridge::OpenBridge>>,
+    /// The folder watcher, while it runs.
+    watching: Mutex<Option<watch::Watching>>,
 }
 
 impl Hoso {
@@ -72,6 +77,7 @@ impl Hoso {
             progress: Mutex::new(None),
             secrets: secrets::Secrets::default(),
             bridge: Mutex::new(None),
+            watching: Mutex::new(None),
         })
     }
 

@@ -67,7 +67,7 @@ fn name_of(v: &impl Serialize) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn bad_image(e: &ScanError) -> ApiError {
+pub(crate) fn bad_image(e: &ScanError) -> ApiError {
     ApiError::new(ErrorCode::BadImage, e.to_string())
 }
 

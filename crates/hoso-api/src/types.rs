@@ -250,6 +250,51 @@ pub struct BridgeStatus {
     pub phones: Vec<BridgePhone>,
 }
 
+/// A folder HoSo watches for new photos.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct WatchFolderInfo {
+    pub path: String,
+    pub added_at: i64,
+    /// It could not be read at the last look (unplugged, unmounted, deleted).
+    pub missing: bool,
+}
+
+/// A photo waiting in the "Ảnh mới" inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxItemInfo {
+    pub id: i64,
+    pub name: String,
+    /// Where it was found.
+    pub source_path: String,
+    pub byte_size: u64,
+    pub found_at: i64,
+    pub sha256: String,
+}
+
+/// A page of the inbox, and how many photos wait in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxPage {
+    pub items: Vec<InboxItemInfo>,
+    pub total: u32,
+}
+
+/// A photo the watcher took (one line of `hoso watch`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub struct WatchedFile {
+    pub path: String,
+    pub sha256: String,
+    pub inbox_id: i64,
+    /// The same content was in the inbox already.
+    pub duplicate: bool,
+    /// Where it went, when `hoso watch --dossier` put it straight into a dossier.
+    pub dossier_id: Option<String>,
+    pub component: Option<String>,
+}
+
 /// Where a page is on its way from photo to clean page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -583,6 +628,10 @@ pub fn typescript_bindings() -> String {
         LanAddress::decl(&cfg),
         BridgePhone::decl(&cfg),
         BridgeStatus::decl(&cfg),
+        WatchFolderInfo::decl(&cfg),
+        InboxItemInfo::decl(&cfg),
+        InboxPage::decl(&cfg),
+        WatchedFile::decl(&cfg),
         ComponentStatus::decl(&cfg),
         Dossier::decl(&cfg),
         FieldChange::decl(&cfg),

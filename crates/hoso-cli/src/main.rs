@@ -91,6 +91,22 @@ enum Command {
         #[arg(required = true)]
         photos: Vec<PathBuf>,
     },
+    /// Take the photos that are (or become) complete in these folders into the "Ảnh mới"
+    /// inbox, printing one JSON line per photo (path, sha256, inbox_id, duplicate, dossier_id,
+    /// component). The folders become watched folders of the app too.
+    Watch {
+        /// Take what is there, wait for files still being written, then stop.
+        #[arg(long)]
+        once: bool,
+        /// Also put each new photo into this draft dossier…
+        #[arg(long, value_name = "ID", requires = "component")]
+        dossier: Option<String>,
+        /// …as pages of this component.
+        #[arg(long, value_name = "CODE", requires = "dossier")]
+        component: Option<String>,
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
     /// List dossiers, most recently changed first.
     List {
         /// Only dossiers matching these words.
@@ -158,6 +174,27 @@ fn scan_command(
     Ok(())
 }
 
+/// One JSON line on stdout per photo taken; what was left alone goes to stderr, in Vietnamese.
+fn watch_line(e: hoso_api::WatchEvent, failed: &std::sync::atomic::AtomicUsize) {
+    use hoso_api::WatchEvent as E;
+    match e {
+        E::Taken(f) => {
+            let mut out = std::io::stdout().lock();
+            if let Ok(line) = serde_json::to_string(&f) {
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
+            }
+        }
+        E::Skipped { path, reason } => eprintln!("bỏ qua {path}: {reason}"),
+        E::Folder { path, present: false } => eprintln!("không đọc được thư mục {path}"),
+        E::Folder { path, present: true } => eprintln!("đọc lại được thư mục {path}"),
+        E::Failed { path, error } => {
+            failed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            eprintln!("không lưu được {path}: [{}] {}", error.code.as_str(), error.message);
+        }
+    }
+}
+
 fn parse_field(s: &str) -> Result<FieldChange, String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok(FieldChange { key: k.to_owned(), value: v.to_owned() }),
@@ -185,7 +222,7 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
         Some(d) => d,
         None => hoso_api::default_data_dir()?,
     };
-    let hoso = Hoso::open(&data_dir, Arc::new(SystemClock))?;
+    let hoso = Arc::new(Hoso::open(&data_dir, Arc::new(SystemClock))?);
     let portal = cli.portal.clone();
     let mut out = std::io::stdout().lock();
     match cli.command {
@@ -228,6 +265,21 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
             }
             let d = last.ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "no file given"))?;
             if json { emit(&mut out, &d) } else { show(&mut out, &d).map_err(io_err) }
+        }
+        Command::Watch { once, dossier, component, dirs } => {
+            let target = dossier.zip(component);
+            let failed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let f = Arc::clone(&failed);
+            let on_event: hoso_api::OnWatch = Box::new(move |e| watch_line(e, &f));
+            if once {
+                hoso.watch_once(&dirs, target, std::time::Duration::from_secs(300), on_event)?;
+            } else {
+                hoso.watch_until(&dirs, target, on_event, || false)?;
+            }
+            match failed.load(std::sync::atomic::Ordering::SeqCst) {
+                0 => Ok(()),
+                n => Err(ApiError::new(ErrorCode::Internal, format!("{n} ảnh không lưu được"))),
+            }
         }
         Command::Finalize { id } => {
             let d = hoso.finalize(&id)?;

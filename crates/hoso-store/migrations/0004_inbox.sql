@@ -30,6 +30,8 @@ CREATE TABLE inbox_item (
     source_path    TEXT    NOT NULL,
     original_name  TEXT    NOT NULL,
     byte_size      INTEGER NOT NULL,
+    -- A small grey preview (JPEG), made when the photo was taken.
+    thumb_sha256   TEXT    REFERENCES blob (sha256),
     found_at       INTEGER NOT NULL,
     -- Where it went, once put into a dossier.
     dossier_id     TEXT    REFERENCES dossier (id) ON DELETE SET NULL,

@@ -23,6 +23,7 @@ pub struct InboxItem {
     pub source_path: String,
     pub original_name: String,
     pub byte_size: u64,
+    pub thumb_sha256: Option<String>,
     pub found_at: i64,
     /// Where it went, once put into a dossier.
     pub dossier_id: Option<String>,
@@ -35,6 +36,17 @@ pub struct InboxItem {
 pub struct Seen {
     pub size: u64,
     pub mtime_ns: i64,
+}
+
+/// A photo found in a watched folder, as the inbox takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Found<'a> {
+    pub folder: &'a str,
+    pub path: &'a str,
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+    pub media_type: &'a str,
+    pub thumbnail: Option<&'a [u8]>,
 }
 
 /// What taking a photo into the inbox did.
@@ -57,11 +69,12 @@ fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboxItem> {
         dossier_id: r.get(6)?,
         component_code: r.get(7)?,
         dismissed_at: r.get(8)?,
+        thumb_sha256: r.get(9)?,
     })
 }
 
 const ITEM_COLUMNS: &str = "id, sha256, source_path, original_name, byte_size, found_at, \
-                            dossier_id, component_code, dismissed_at";
+                            dossier_id, component_code, dismissed_at, thumb_sha256";
 
 impl Store {
     /// Starts watching `path`; false when it was watched already.
@@ -129,22 +142,21 @@ impl Store {
         Ok(())
     }
 
-    /// Takes a photo found at `path` into the inbox: the file is stored first, then, in one
-    /// transaction, the inbox row (unless the same content is there already) and the note that
-    /// this path was seen with this size and time.
-    #[allow(clippy::too_many_arguments)]
-    pub fn take_into_inbox(
-        &self,
-        folder: &str,
-        path: &str,
-        name: &str,
-        bytes: &[u8],
-        media_type: &str,
-        seen: Seen,
-        now: i64,
-    ) -> Result<Taken> {
+    /// Takes a photo found at `path` into the inbox: the files (photo, thumbnail) are stored
+    /// first, then, in one transaction, the inbox row (unless the same content is there
+    /// already) and the note that this path was seen with this size and time.
+    pub fn take_into_inbox(&self, found: &Found<'_>, seen: Seen, now: i64) -> Result<Taken> {
+        let Found { folder, path, name, bytes, media_type, thumbnail } = *found;
         let sha = self.blobs.put(bytes)?;
+        let thumb = thumbnail.map(|t| self.blobs.put(t)).transpose()?;
         let tx = self.immediate()?;
+        if let (Some(t), Some(bytes)) = (&thumb, thumbnail) {
+            tx.execute(
+                "INSERT INTO blob (sha256, byte_size, media_type, created_at) VALUES (?1, ?2, 'image/jpeg', ?3)
+                 ON CONFLICT (sha256) DO NOTHING",
+                params![t, bytes.len() as i64, now],
+            )?;
+        }
         tx.execute(
             "INSERT INTO blob (sha256, byte_size, media_type, created_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (sha256) DO NOTHING",
@@ -157,9 +169,9 @@ impl Store {
             Some(id) => Taken::Duplicate(id),
             None => {
                 tx.execute(
-                    "INSERT INTO inbox_item (sha256, source_path, original_name, byte_size, found_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![sha, path, name, bytes.len() as i64, now],
+                    "INSERT INTO inbox_item (sha256, source_path, original_name, byte_size, found_at, thumb_sha256)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![sha, path, name, bytes.len() as i64, now, thumb],
                 )?;
                 Taken::New(tx.last_insert_rowid())
             }

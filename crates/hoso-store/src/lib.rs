@@ -23,7 +23,7 @@ pub use dossiers::{
     Content, DossierEvent, DossierRecord, DossierRow, DossierState, ListFilter, ListPage,
     NewDossier, Page, PageFile, ScanFiles, Summary,
 };
-pub use inbox::{InboxItem, Seen, Taken, WatchFolder};
+pub use inbox::{Found, InboxItem, Seen, Taken, WatchFolder};
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{Job, JobFile, JobState, StatusChange};
 

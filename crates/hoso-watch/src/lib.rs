@@ -358,7 +358,7 @@ impl<H: Host> Engine<H> {
 
 /// The candidate files under `root`, depth-first, without following symbolic links or going
 /// into hidden folders.
-fn list_files(root: &Path, max_depth: usize, cap: usize) -> Vec<(PathBuf, Stamp)> {
+pub fn list_files(root: &Path, max_depth: usize, cap: usize) -> Vec<(PathBuf, Stamp)> {
     let mut out = Vec::new();
     let mut stack = vec![(root.to_owned(), 0usize)];
     while let Some((dir, depth)) = stack.pop() {
@@ -474,7 +474,11 @@ impl Watcher {
     fn shutdown(&mut self) {
         let _ = self.tx.send(Msg::Stop);
         if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            // Dropped by its own thread (its host held the last handle on the owner): it stops
+            // by itself at the next message check, and cannot wait for itself.
+            if t.thread().id() != std::thread::current().id() {
+                let _ = t.join();
+            }
         }
     }
 }

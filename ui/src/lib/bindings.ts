@@ -158,6 +158,30 @@ expiresInS: number,
  */
 received: number, phones: Array<BridgePhone>, };
 
+export type WatchFolderInfo = { path: string, addedAt: number, 
+/**
+ * It could not be read at the last look (unplugged, unmounted, deleted).
+ */
+missing: boolean, };
+
+export type InboxItemInfo = { id: number, name: string, 
+/**
+ * Where it was found.
+ */
+sourcePath: string, byteSize: number, foundAt: number, sha256: string, };
+
+export type InboxPage = { items: Array<InboxItemInfo>, total: number, };
+
+export type WatchedFile = { path: string, sha256: string, inbox_id: number, 
+/**
+ * The same content was in the inbox already.
+ */
+duplicate: boolean, 
+/**
+ * Where it went, when `hoso watch --dossier` put it straight into a dossier.
+ */
+dossier_id: string | null, component: string | null, };
+
 export type ComponentStatus = { code: string, pages: Array<PageInfo>, 
 /**
  * Required and without any page yet.

@@ -7,6 +7,7 @@ mod dossiers;
 mod scan;
 mod sending;
 mod startup;
+mod watch;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};

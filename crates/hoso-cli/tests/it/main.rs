@@ -273,3 +273,53 @@ fn scan_writes_a_pdf_corners_and_a_report_per_photo_and_one_combined_pdf() {
     assert!(!again.status.success());
     assert_eq!(std::fs::read(&combined).unwrap(), all);
 }
+
+#[test]
+fn watch_once_prints_a_json_line_per_photo_and_takes_each_content_once() {
+    let data = tempfile::tempdir().expect("tmp");
+    let inbox = tempfile::tempdir().expect("tmp");
+    let photo = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hoso-scan/tests/fixtures/p003_normal.jpg"
+    ))
+    .expect("fixture");
+    std::fs::write(inbox.path().join("a.jpg"), &photo).unwrap();
+    std::fs::write(inbox.path().join("a copy.jpg"), &photo).unwrap();
+    std::fs::write(inbox.path().join("b.jpg.crdownload"), &photo).unwrap();
+    std::fs::write(inbox.path().join("notes.txt"), "x").unwrap();
+    let dir = inbox.path().to_str().unwrap();
+    let out = hoso(data.path(), &["watch", "--once", dir]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    lines.sort_by_key(|l| l["path"].as_str().unwrap_or("").to_owned());
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0]["path"].as_str().unwrap().ends_with("a copy.jpg"));
+    assert!(lines[1]["path"].as_str().unwrap().ends_with("a.jpg"));
+    assert_eq!(lines[0]["sha256"], lines[1]["sha256"]);
+    assert_eq!(lines[0]["inbox_id"], lines[1]["inbox_id"], "the same content is one inbox photo");
+    assert_ne!(lines[0]["duplicate"], lines[1]["duplicate"]);
+    assert!(lines[0]["dossier_id"].is_null());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt"));
+    // A second pass takes nothing: what was seen is remembered.
+    let again = hoso(data.path(), &["watch", "--once", dir]);
+    assert!(again.status.success());
+    assert!(again.stdout.is_empty(), "{}", String::from_utf8_lossy(&again.stdout));
+
+    // Straight into a dossier's paper.
+    let created = json(&hoso(data.path(), &["new", "--procedure", "2.000884"]));
+    let id = created["id"].as_str().unwrap().to_owned();
+    std::fs::write(inbox.path().join("c.jpg"), [photo.as_slice(), b"\0"].concat()).unwrap();
+    let out =
+        hoso(data.path(), &["watch", "--once", "--dossier", &id, "--component", "van_ban", dir]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let line: Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(line["dossier_id"], id.as_str());
+    assert_eq!(line["component"], "van_ban");
+    let shown = json(&hoso(data.path(), &["show", &id]));
+    let comps = shown["components"].as_array().unwrap();
+    let van_ban = comps.iter().find(|c| c["code"] == "van_ban").unwrap();
+    assert_eq!(van_ban["pages"].as_array().unwrap().len(), 1);
+}

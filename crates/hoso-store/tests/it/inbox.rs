@@ -1,6 +1,11 @@
 //! Watched folders, what was seen in them, and the inbox of photos taken from them.
 
-use hoso_store::{Seen, Store, Taken};
+use hoso_store::{Found, Seen, Store, Taken};
+
+fn found<'a>(folder: &'a str, path: &'a str, bytes: &'a [u8]) -> Found<'a> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    Found { folder, path, name, bytes, media_type: "image/jpeg", thumbnail: Some(b"thumb") }
+}
 
 const NOW: i64 = 1_795_312_800_000;
 
@@ -12,24 +17,12 @@ fn the_same_photo_is_in_the_inbox_once_and_can_be_set_aside_and_put_back() {
     assert!(!store.add_watch_folder("/media/usb", NOW).unwrap());
     let s = Seen { size: 5, mtime_ns: 7 };
     let a = store
-        .take_into_inbox(
-            "/media/usb",
-            "/media/usb/a.jpg",
-            "a.jpg",
-            b"\xFF\xD8\xFFab",
-            "image/jpeg",
-            s,
-            NOW,
-        )
+        .take_into_inbox(&found("/media/usb", "/media/usb/a.jpg", b"\xFF\xD8\xFFab"), s, NOW)
         .unwrap();
     let Taken::New(id) = a else { panic!("{a:?}") };
     let b = store
         .take_into_inbox(
-            "/media/usb",
-            "/media/usb/copy of a.jpg",
-            "copy of a.jpg",
-            b"\xFF\xD8\xFFab",
-            "image/jpeg",
+            &found("/media/usb", "/media/usb/copy of a.jpg", b"\xFF\xD8\xFFab"),
             s,
             NOW + 1,
         )
@@ -39,6 +32,7 @@ fn the_same_photo_is_in_the_inbox_once_and_can_be_set_aside_and_put_back() {
     assert_eq!((items.len(), total), (1, 1));
     assert_eq!(items[0].original_name, "a.jpg");
     assert_eq!(store.blobs().read(&items[0].sha256).unwrap(), b"\xFF\xD8\xFFab");
+    assert_eq!(store.blobs().read(items[0].thumb_sha256.as_deref().unwrap()).unwrap(), b"thumb");
     // Both paths are remembered, so neither is read again.
     let seen = store.seen_in("/media/usb").unwrap();
     assert_eq!(seen.len(), 2);
@@ -80,11 +74,7 @@ fn folders_remember_what_was_there_and_whether_they_can_be_read() {
     // A photo taken, then the folder removed: the photo stays, the notes go.
     store
         .take_into_inbox(
-            "/home/a/Zalo",
-            "/home/a/Zalo/x.jpg",
-            "x.jpg",
-            b"\xFF\xD8\xFFxx",
-            "image/jpeg",
+            &found("/home/a/Zalo", "/home/a/Zalo/x.jpg", b"\xFF\xD8\xFFxx"),
             Seen { size: 5, mtime_ns: 1 },
             NOW,
         )
