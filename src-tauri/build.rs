@@ -34,6 +34,15 @@ fn main() {
         "bridge_status",
         "bridge_cut_off",
         "bridge_close",
+        "watch_folders",
+        "add_watch_folder",
+        "remove_watch_folder",
+        "pick_folder",
+        "inbox",
+        "inbox_thumbnail",
+        "inbox_assign",
+        "inbox_dismiss",
+        "inbox_restore",
         "app_ready",
     ];
     tauri_build::try_build(

@@ -3,8 +3,8 @@
 use hoso_api::ApiError;
 use hoso_api::ErrorCode;
 use hoso_api::types::{
-    BridgeStatus, Dossier, DossierList, FieldChange, LanAddress, ListQuery, PageEdit,
-    PortalSettings, ProcedureSummary, SaveOutcome, Startup,
+    BridgeStatus, Dossier, DossierList, FieldChange, InboxPage, LanAddress, ListQuery, PageEdit,
+    PortalSettings, ProcedureSummary, SaveOutcome, Startup, WatchFolderInfo,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -45,6 +45,15 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         bridge_status,
         bridge_cut_off,
         bridge_close,
+        watch_folders,
+        add_watch_folder,
+        remove_watch_folder,
+        pick_folder,
+        inbox,
+        inbox_thumbnail,
+        inbox_assign,
+        inbox_dismiss,
+        inbox_restore,
         app_ready,
     ]
 }
@@ -241,6 +250,91 @@ fn bridge_cut_off<R: Runtime>(app: AppHandle<R>, phone: u32) -> Result<BridgeSta
 fn bridge_close<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     app.hoso()?.bridge_close();
     Ok(())
+}
+
+/// Starts the folder watcher; everything it does is told to the window as `hoso://inbox`.
+pub fn start_watching<R: Runtime>(app: &AppHandle<R>, hoso: &std::sync::Arc<hoso_api::Hoso>) {
+    use tauri::Emitter;
+    let emitter = app.clone();
+    let started = hoso.start_watching(Box::new(move |e| {
+        use hoso_api::WatchEvent as E;
+        let payload = match e {
+            E::Taken(f) => serde_json::json!({ "kind": "taken", "duplicate": f.duplicate }),
+            E::Skipped { .. } => return,
+            E::Folder { path, present } => {
+                serde_json::json!({ "kind": "folder", "path": path, "present": present })
+            }
+            E::Failed { path, error } => {
+                serde_json::json!({ "kind": "failed", "path": path, "error": error })
+            }
+        };
+        let _ = emitter.emit("hoso://inbox", payload);
+    }));
+    if let Err(e) = started {
+        eprintln!("HoSo could not watch folders: {e}");
+    }
+}
+
+#[tauri::command(async)]
+fn watch_folders<R: Runtime>(app: AppHandle<R>) -> Result<Vec<WatchFolderInfo>> {
+    app.hoso()?.watch_folders()
+}
+
+#[tauri::command(async)]
+fn add_watch_folder<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+    take_existing: bool,
+) -> Result<Vec<WatchFolderInfo>> {
+    app.hoso()?.add_watch_folder(&path, take_existing)
+}
+
+#[tauri::command(async)]
+fn remove_watch_folder<R: Runtime>(
+    app: AppHandle<R>,
+    path: String,
+) -> Result<Vec<WatchFolderInfo>> {
+    app.hoso()?.remove_watch_folder(&path)
+}
+
+/// The system's folder picker; `None` when the person cancels.
+#[tauri::command(async)]
+fn pick_folder<R: Runtime>(app: AppHandle<R>) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked =
+        app.dialog().file().set_title("Chọn thư mục để theo dõi ảnh mới").blocking_pick_folder()?;
+    picked.into_path().ok().map(|p| p.display().to_string())
+}
+
+#[tauri::command(async)]
+fn inbox<R: Runtime>(app: AppHandle<R>, limit: u32, offset: u32) -> Result<InboxPage> {
+    app.hoso()?.inbox(limit, offset)
+}
+
+/// An inbox photo's thumbnail, as JPEG bytes.
+#[tauri::command(async)]
+fn inbox_thumbnail<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<tauri::ipc::Response> {
+    Ok(tauri::ipc::Response::new(app.hoso()?.inbox_thumbnail(id)?))
+}
+
+#[tauri::command(async)]
+fn inbox_assign<R: Runtime>(
+    app: AppHandle<R>,
+    id: i64,
+    dossier: String,
+    component: String,
+) -> Result<Dossier> {
+    app.hoso()?.inbox_assign(id, &dossier, &component)
+}
+
+#[tauri::command(async)]
+fn inbox_dismiss<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<()> {
+    app.hoso()?.inbox_dismiss(id)
+}
+
+#[tauri::command(async)]
+fn inbox_restore<R: Runtime>(app: AppHandle<R>, id: i64) -> Result<()> {
+    app.hoso()?.inbox_restore(id)
 }
 
 #[tauri::command(async)]

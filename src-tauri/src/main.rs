@@ -14,6 +14,7 @@ fn main() {
     let backend = Backend::from_env();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(backend)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
@@ -22,7 +23,10 @@ fn main() {
             let handle = app.handle().clone();
             let backend = app.state::<Backend>();
             let wake = std::sync::Arc::clone(&backend.wake);
-            backend.when_open(move |hoso| sending::start(handle, hoso, wake));
+            backend.when_open(move |hoso| {
+                commands::start_watching(&handle, &hoso);
+                sending::start(handle, hoso, wake)
+            });
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -9,6 +9,8 @@ import type {
   DossierList,
   DossierListItem,
   FieldChange,
+  InboxItemInfo,
+  InboxPage,
   LanAddress,
   ListQuery,
   PageEdit,
@@ -19,6 +21,7 @@ import type {
   SaveOutcome,
   SendReport,
   Startup,
+  WatchFolderInfo,
 } from '../lib/bindings';
 
 export const birth: ProcedureDetail = {
@@ -338,6 +341,76 @@ export class FakeBackend implements Backend {
   async bridgeClose(): Promise<void> {
     this.log('bridgeClose', null);
     this.bridge = null;
+  }
+
+  folders: WatchFolderInfo[] = [];
+  /** Photos in "Ảnh mới"; `dismissed` ones are hidden. */
+  inboxItems: (InboxItemInfo & { dismissed?: boolean })[] = [];
+  /** What the system folder picker answers. */
+  picked: string | null = null;
+  private inboxListeners: (() => void)[] = [];
+
+  async watchFolders(): Promise<WatchFolderInfo[]> {
+    this.log('watchFolders', null);
+    return this.folders;
+  }
+
+  async addWatchFolder(path: string, takeExisting: boolean): Promise<WatchFolderInfo[]> {
+    this.log('addWatchFolder', { path, takeExisting });
+    if (!path.startsWith('/')) throw { code: 'invalid_input', message: `${path} is not a full path` };
+    this.folders = [...this.folders, { path, addedAt: 0, missing: false }];
+    return this.folders;
+  }
+
+  async removeWatchFolder(path: string): Promise<WatchFolderInfo[]> {
+    this.log('removeWatchFolder', path);
+    this.folders = this.folders.filter((f) => f.path !== path);
+    return this.folders;
+  }
+
+  async pickFolder(): Promise<string | null> {
+    this.log('pickFolder', null);
+    return this.picked;
+  }
+
+  async inbox(limit: number, offset: number): Promise<InboxPage> {
+    this.log('inbox', { limit, offset });
+    const waiting = this.inboxItems.filter((i) => !i.dismissed);
+    return { items: waiting.slice(offset, offset + limit).map(({ dismissed: _, ...i }) => i), total: waiting.length };
+  }
+
+  async inboxThumbnail(id: number): Promise<Blob> {
+    this.log('inboxThumbnail', id);
+    return new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' });
+  }
+
+  async inboxAssign(id: number, dossier: string, component: string): Promise<Dossier> {
+    this.log('inboxAssign', { id, dossier, component });
+    const item = this.inboxItems.find((i) => i.id === id);
+    if (!item) throw { code: 'not_found', message: `no inbox photo ${id}` };
+    this.inboxItems = this.inboxItems.filter((i) => i.id !== id);
+    return this.addPage(dossier, component, new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], item.name, { type: 'image/jpeg' }));
+  }
+
+  async inboxDismiss(id: number): Promise<void> {
+    this.log('inboxDismiss', id);
+    this.inboxItems = this.inboxItems.map((i) => (i.id === id ? { ...i, dismissed: true } : i));
+  }
+
+  async inboxRestore(id: number): Promise<void> {
+    this.log('inboxRestore', id);
+    this.inboxItems = this.inboxItems.map((i) => (i.id === id ? { ...i, dismissed: false } : i));
+  }
+
+  onInbox(listener: () => void): () => void {
+    this.inboxListeners.push(listener);
+    return () => (this.inboxListeners = this.inboxListeners.filter((l) => l !== listener));
+  }
+
+  /** As the watcher would: a photo arrives in "Ảnh mới". */
+  arrive(item: InboxItemInfo): void {
+    this.inboxItems = [item, ...this.inboxItems];
+    for (const l of this.inboxListeners) l();
   }
 
   async finalizeDossier(id: string): Promise<Dossier> {

@@ -163,4 +163,32 @@ describe('pages in the editor', () => {
     expect(backend.calls.some((c) => c.cmd === 'bridgeClose')).toBe(true);
     expect(backend.bridge).toBeNull();
   });
+
+  it('puts photos from watched folders into a paper, and sets one aside with undo', async () => {
+    const backend = await editor();
+    expect(screen.queryByTestId('from-inbox')).toBeNull();
+    const item = (id: number, name: string) => ({ id, name, sourcePath: `/home/an/Zalo/${name}`, byteSize: 2_400_000, foundAt: 0, sha256: String(id) });
+    backend.arrive(item(1, 'zalo_1.jpg'));
+    backend.arrive(item(2, 'zalo_2.jpg'));
+    const open = await screen.findByTestId('from-inbox');
+    expect(open.textContent).toBe('Ảnh mới (2)');
+    await fireEvent.click(open);
+    const dialog = await screen.findByRole('dialog');
+    await waitFor(() => expect(within(dialog).getAllByTestId('inbox-item')).toHaveLength(2));
+    expect(within(dialog).getByText('Từ /home/an/Zalo/zalo_1.jpg')).toBeTruthy();
+    await fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Chọn ảnh zalo_1.jpg' }));
+    expect(within(dialog).getByTestId('inbox-add').textContent).toBe('Thêm 1 ảnh vào hồ sơ');
+    await fireEvent.click(within(dialog).getByTestId('inbox-add'));
+    await waitFor(() => expect(screen.getAllByTestId('page').map((p) => p.dataset.state)).toEqual(['done']));
+    expect(backend.calls.find((c) => c.cmd === 'inboxAssign')?.args).toEqual({ id: 1, dossier: 'd1', component: 'to_khai' });
+    await waitFor(() => expect(within(dialog).getAllByTestId('inbox-item')).toHaveLength(1));
+    // Set the other one aside, then undo.
+    await fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Chọn ảnh zalo_2.jpg' }));
+    await fireEvent.click(within(dialog).getByTestId('inbox-dismiss'));
+    await within(dialog).findByText('Không còn ảnh mới nào.');
+    expect(toast.current?.text).toBe('Đã bỏ qua 1 ảnh.');
+    await toast.current?.action?.run();
+    await waitFor(() => expect(within(dialog).getAllByTestId('inbox-item')).toHaveLength(1));
+    expect((await backend.inbox(10, 0)).total).toBe(1);
+  });
 });

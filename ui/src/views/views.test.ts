@@ -6,6 +6,7 @@ import { FakeBackend } from '../test/fake-backend';
 import App from '../App.svelte';
 import DossierEditor from './DossierEditor.svelte';
 import Home from './Home.svelte';
+import Settings from './Settings.svelte';
 
 afterEach(() => {
   cleanup();
@@ -138,3 +139,27 @@ describe('App', () => {
     expect(screen.getByRole('button', { name: 'Thử lại' })).toBeTruthy();
   });
 });
+
+describe('watched folders', () => {
+  it('adds a folder by the picker or by its path, says when it cannot, and stops watching one', async () => {
+    const backend = new FakeBackend();
+    backend.picked = '/media/usb/DCIM';
+    render(Settings, { backend, onBack: () => {} });
+    const card = await screen.findByTestId('watch-folders');
+    expect(within(card).getByText('Chưa theo dõi thư mục nào.')).toBeTruthy();
+    await fireEvent.click(within(card).getByRole('button', { name: 'Chọn thư mục…' }));
+    await waitFor(() => expect(within(card).getAllByTestId('watch-folder')).toHaveLength(1));
+    expect(backend.calls.find((c) => c.cmd === 'addWatchFolder')?.args).toEqual({ path: '/media/usb/DCIM', takeExisting: false });
+    await fireEvent.input(within(card).getByTestId('folder-path'), { target: { value: 'Downloads' } });
+    await fireEvent.click(within(card).getByTestId('folder-add'));
+    await within(card).findByRole('alert');
+    await fireEvent.click(within(card).getByRole('checkbox'));
+    await fireEvent.input(within(card).getByTestId('folder-path'), { target: { value: '/home/an/Zalo Received Files' } });
+    await fireEvent.click(within(card).getByTestId('folder-add'));
+    await waitFor(() => expect(within(card).getAllByTestId('watch-folder')).toHaveLength(2));
+    expect(backend.calls.filter((c) => c.cmd === 'addWatchFolder').at(-1)?.args).toEqual({ path: '/home/an/Zalo Received Files', takeExisting: true });
+    await fireEvent.click(within(card).getByRole('button', { name: 'Bỏ theo dõi /media/usb/DCIM' }));
+    await waitFor(() => expect(within(card).getAllByTestId('watch-folder')).toHaveLength(1));
+  });
+});
+

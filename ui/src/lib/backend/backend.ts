@@ -7,6 +7,7 @@ import type {
   Dossier,
   DossierList,
   FieldChange,
+  InboxPage,
   LanAddress,
   ListQuery,
   PageEdit,
@@ -15,6 +16,7 @@ import type {
   SaveOutcome,
   SendReport,
   Startup,
+  WatchFolderInfo,
 } from '../bindings';
 
 export interface Backend {
@@ -55,6 +57,23 @@ export interface Backend {
   /** Refuses everything more from one phone. */
   bridgeCutOff(phone: number): Promise<BridgeStatus>;
   bridgeClose(): Promise<void>;
+  /** Folders watched for new photos. */
+  watchFolders(): Promise<WatchFolderInfo[]>;
+  /** Watches a folder; `takeExisting` false leaves the photos already in it alone. */
+  addWatchFolder(path: string, takeExisting: boolean): Promise<WatchFolderInfo[]>;
+  removeWatchFolder(path: string): Promise<WatchFolderInfo[]>;
+  /** The system's folder picker; null when cancelled. */
+  pickFolder(): Promise<string | null>;
+  /** Photos waiting in "Ảnh mới", newest first. */
+  inbox(limit: number, offset: number): Promise<InboxPage>;
+  inboxThumbnail(id: number): Promise<Blob>;
+  /** Puts an inbox photo into a paper of a draft (it leaves the inbox). */
+  inboxAssign(id: number, dossier: string, component: string): Promise<Dossier>;
+  /** Sets an inbox photo aside; inboxRestore undoes it. */
+  inboxDismiss(id: number): Promise<void>;
+  inboxRestore(id: number): Promise<void>;
+  /** Calls `listener` whenever the inbox or a watched folder changes; returns an unsubscribe. */
+  onInbox(listener: () => void): () => void;
   /** Freezes a complete draft into the outbox; it goes out by itself. */
   finalizeDossier(id: string): Promise<Dossier>;
   /** Takes a dossier that has not reached the portal back to a draft. */

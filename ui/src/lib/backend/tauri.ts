@@ -67,6 +67,19 @@ export const tauriBackend: Backend = {
   bridgeStatus: () => call('bridge_status'),
   bridgeCutOff: (phone) => call('bridge_cut_off', { phone }),
   bridgeClose: () => call('bridge_close'),
+  watchFolders: () => call('watch_folders'),
+  addWatchFolder: (path, takeExisting) => call('add_watch_folder', { path, takeExisting }),
+  removeWatchFolder: (path) => call('remove_watch_folder', { path }),
+  pickFolder: () => call('pick_folder'),
+  inbox: (limit, offset) => call('inbox', { limit, offset }),
+  inboxThumbnail: async (id) => jpeg(await call<ArrayBuffer>('inbox_thumbnail', { id })),
+  inboxAssign: (id, dossier, component) => call('inbox_assign', { id, dossier, component }),
+  inboxDismiss: (id) => call('inbox_dismiss', { id }),
+  inboxRestore: (id) => call('inbox_restore', { id }),
+  onInbox(listener) {
+    const unlisten = listen('hoso://inbox', () => listener());
+    return () => void unlisten.then((f) => f());
+  },
   finalizeDossier: (id) => call('finalize_dossier', { id }),
   unqueueDossier: (id) => call('unqueue_dossier', { id }),
   sendNow: () => call('send_now'),
