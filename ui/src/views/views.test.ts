@@ -161,5 +161,15 @@ describe('watched folders', () => {
     await fireEvent.click(within(card).getByRole('button', { name: 'Bỏ theo dõi /media/usb/DCIM' }));
     await waitFor(() => expect(within(card).getAllByTestId('watch-folder')).toHaveLength(1));
   });
+
+  it('says on the home screen how many new photos wait and which folder cannot be read', async () => {
+    const backend = new FakeBackend();
+    backend.folders = [{ path: '/media/usb', addedAt: 0, missing: true }, { path: '/home/an/Zalo', addedAt: 0, missing: false }];
+    backend.arrive({ id: 1, name: 'a.jpg', sourcePath: '/home/an/Zalo/a.jpg', byteSize: 1, foundAt: 0, sha256: 'x' });
+    render(Home, { backend, onNew: () => {}, onOpen: () => {} });
+    expect((await screen.findByTestId('home-inbox')).textContent).toContain('1 ảnh mới');
+    expect((await screen.findByTestId('home-missing-folder')).textContent).toContain('/media/usb');
+    expect(screen.getAllByTestId('home-missing-folder')).toHaveLength(1);
+  });
 });
 

@@ -258,6 +258,7 @@ export const en: Record<MessageKey, string> = {
   'folders.removeLabel': 'Stop watching {path}',
   'folders.missing': 'This folder cannot be read (USB stick removed?). HoSo reads it again when it is back.',
   'folders.added': 'Now watching {path}.',
+  'folders.missingNamed': 'The watched folder {path} cannot be read (USB stick removed?). Plug it back in and HoSo carries on.',
   'folders.removed': 'Stopped watching {path}. Photos already taken stay in “New photos”.',
   'inbox.open': 'New photos ({n})',
   'inbox.title': 'New photos for “{name}”',

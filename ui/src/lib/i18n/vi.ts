@@ -257,6 +257,7 @@ export const vi = {
   'folders.removeLabel': 'Bỏ theo dõi {path}',
   'folders.missing': 'Không đọc được thư mục này (USB đã rút ra?). HoSo sẽ tự đọc lại khi thư mục có lại.',
   'folders.added': 'Đã theo dõi thư mục {path}.',
+  'folders.missingNamed': 'Không đọc được thư mục theo dõi {path} (USB đã rút ra?). Cắm lại là HoSo tự đọc tiếp.',
   'folders.removed': 'Đã bỏ theo dõi {path}. Ảnh đã lấy vẫn còn trong “Ảnh mới”.',
   'inbox.open': 'Ảnh mới ({n})',
   'inbox.title': 'Ảnh mới cho “{name}”',
