@@ -69,35 +69,25 @@ export async function startDisplay() {
 }
 
 /**
- * Starts tauri-driver with the app's data directory in its environment (the app inherits it)
- * and opens a WebDriver session, which launches HoSo. `close()` ends the session (the app
- * exits) and the driver.
+ * Starts a WebDriver server (`command args`, which must listen on `ports`) and opens a session
+ * with `capabilities`, trying a bounded few times while the driver settles. `close()` ends the
+ * session and stops the server.
  */
-export async function launchApp({ display, dataDir, env = {} }) {
-  const port = await freePort();
-  const nativePort = await freePort();
-  const driver = spawn(tauriDriver, ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, DISPLAY: display, HOSO_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+async function session({ command, args, env, ports, capabilities, what }) {
+  const driver = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let driverLog = '';
   driver.stderr.on('data', (d) => (driverLog += d));
   let browser;
   try {
-    await waitForDriver(port);
-    await waitForDriver(nativePort);
-    // A session can fail to start while WebKitWebDriver settles; try a bounded few times.
+    for (const p of ports) await waitForDriver(p);
     for (let attempt = 1; ; attempt++) {
       try {
         browser = await remote({
           hostname: '127.0.0.1',
-          port,
+          port: ports[0],
           logLevel: 'error',
           connectionRetryCount: 0,
-          capabilities: {
-            'tauri:options': { application: appBinary },
-            'wdio:enforceWebDriverClassic': true,
-          },
+          capabilities: { ...capabilities, 'wdio:enforceWebDriverClassic': true },
         });
         break;
       } catch (e) {
@@ -107,7 +97,7 @@ export async function launchApp({ display, dataDir, env = {} }) {
     }
   } catch (e) {
     driver.kill('SIGTERM');
-    throw new Error(`could not start a session: ${e.message}\n${driverLog}`);
+    throw new Error(`could not start ${what}: ${e.message}\n${driverLog}`);
   }
   return {
     browser,
@@ -123,46 +113,48 @@ export async function launchApp({ display, dataDir, env = {} }) {
 }
 
 /**
+ * Starts tauri-driver with the app's data directory in its environment (the app inherits it)
+ * and opens a WebDriver session, which launches HoSo. `close()` ends the session (the app
+ * exits) and the driver.
+ */
+export async function launchApp({ display, dataDir, env = {} }) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  return session({
+    command: tauriDriver,
+    args: ['--port', String(port), '--native-port', String(nativePort)],
+    env: { ...process.env, DISPLAY: display, HOSO_DATA_DIR: dataDir, ...env },
+    ports: [port, nativePort],
+    capabilities: { 'tauri:options': { application: appBinary } },
+    what: 'a session',
+  });
+}
+
+/**
  * A phone's browser for the phone bridge's page: WebKitWebDriver driving MiniBrowser (the WebKit
  * engine of iPhones' Safari, shipped with the webkit2gtk the app needs anyway).
  */
 export async function openPhoneBrowser(display) {
   const port = await freePort();
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], {
+  return session({
+    command: 'WebKitWebDriver',
+    args: [`--port=${port}`],
     env: { ...process.env, DISPLAY: display },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let driverLog = '';
-  driver.stderr.on('data', (d) => (driverLog += d));
-  let browser;
-  try {
-    await waitForDriver(port);
-    browser = await remote({
-      hostname: '127.0.0.1',
-      port,
-      logLevel: 'error',
-      connectionRetryCount: 0,
-      capabilities: {
-        browserName: 'MiniBrowser',
-        'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation'] },
-        'wdio:enforceWebDriverClassic': true,
-      },
-    });
-  } catch (e) {
-    driver.kill('SIGTERM');
-    throw new Error(`could not start the phone's browser: ${e.message}\n${driverLog}`);
-  }
-  return {
-    browser,
-    async close() {
-      try {
-        await browser.deleteSession();
-      } finally {
-        driver.kill('SIGTERM');
-        await Promise.race([once(driver, 'exit'), sleep(5000)]);
-      }
+    ports: [port],
+    capabilities: {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: miniBrowser, args: ['--automation'] },
     },
-  };
+    what: "the phone's browser",
+  });
+}
+
+/** Opens the first dossier of the list and waits for its papers. */
+export async function openFirstDossier(browser) {
+  const open = await browser.$('[data-testid=open-dossier]');
+  await open.waitForDisplayed({ timeout: 15_000 });
+  await open.click();
+  await (await browser.$('[data-testid=papers]')).waitForDisplayed({ timeout: 15_000 });
 }
 
 /**

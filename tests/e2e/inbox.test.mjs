@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { axeViolations, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+import { axeViolations, launchApp, openFirstDossier, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
 
 const cli = process.env.HOSO_CLI_BINARY ?? path.join(root, 'target', 'debug', 'hoso');
 const photo = path.join(root, 'crates', 'hoso-scan', 'tests', 'fixtures', 'p003_normal.jpg');
@@ -80,7 +80,7 @@ test('a photo copied into a watched folder reaches "Ảnh mới" and goes into a
     assert.ok(latency < 3000, `${latency} ms`);
 
     // Into the dossier's paper.
-    await (await b.$('[data-testid=open-dossier]')).click();
+    await openFirstDossier(b);
     const open = await b.$(`[data-component="${paper}"] [data-testid=from-inbox]`);
     await open.waitForDisplayed({ timeout: 15_000 });
     // Away from the toast at the bottom of the window.

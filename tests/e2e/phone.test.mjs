@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { axeViolations, launchApp, openPhoneBrowser, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+import { axeViolations, launchApp, openFirstDossier, openPhoneBrowser, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
 
 const cli = process.env.HOSO_CLI_BINARY ?? path.join(root, 'target', 'debug', 'hoso');
 const photo = path.join(root, 'crates', 'hoso-scan', 'tests', 'fixtures', 'p003_normal.jpg');
@@ -39,10 +39,7 @@ test('a photo sent from the phone page appears in the open dossier; closing stop
   let phone;
   try {
     const b = app.browser;
-    const open = await b.$('[data-testid=open-dossier]');
-    await open.waitForDisplayed({ timeout: 15_000 });
-    await open.click();
-    await (await b.$('[data-testid=papers]')).waitForDisplayed({ timeout: 15_000 });
+    await openFirstDossier(b);
 
     await (await b.$(`[data-component="${paper}"] [data-testid=from-phone]`)).click();
     const urlEl = await b.$('[data-testid=phone-url]');

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { axeViolations, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+import { axeViolations, launchApp, openFirstDossier, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
 
 const cli = process.env.HOSO_CLI_BINARY ?? path.join(root, 'target', 'debug', 'hoso');
 const photo = path.join(root, 'crates', 'hoso-scan', 'tests', 'fixtures', 'p003_normal.jpg');
@@ -48,10 +48,7 @@ test('import a photo → auto-crop → move a corner → undo the crop → save 
   const app = await launchApp({ display: display.display, dataDir });
   try {
     const b = app.browser;
-    const open = await b.$('[data-testid=open-dossier]');
-    await open.waitForDisplayed({ timeout: 15_000 });
-    await open.click();
-    await (await b.$('[data-testid=papers]')).waitForDisplayed({ timeout: 15_000 });
+    await openFirstDossier(b);
 
     // Import through the paper's picker: the page is found, straightened and cleaned.
     await (await b.$('input[type=file][data-component="giay_chung_sinh"]')).addValue(photo);
