@@ -16,7 +16,7 @@ pub use model::{
     Catalogue, Component, CopyKind, Field, FieldKind, Level, OnlineLevel, Procedure, Section,
     compare_versions,
 };
-pub use validate::{FieldIssue, IssueCode, Values, validate};
+pub use validate::{FieldIssue, IssueCode, Values, check_cccd, validate};
 
 /// The catalogue file compiled into the binary, used until the portal provides a newer one.
 pub const BUNDLED_JSON: &str = include_str!("../data/catalogue.json");

@@ -157,7 +157,8 @@ fn check_number(value: &str, min: Option<i64>, max: Option<i64>) -> Option<Issue
 
 /// A 12-digit number: province (3), sex and century (1), year of birth (2), serial (6).
 /// The 4th digit is 0/1 for a man/woman born 1900–1999, 2/3 for 2000–2099, and so on by century.
-fn check_cccd(value: &str, dob: Option<&str>, sex: Option<&str>) -> Option<IssueCode> {
+/// `dob` is dd/mm/yyyy; `sex` is "Nam" or "Nữ". The first disagreement found, if any.
+pub fn check_cccd(value: &str, dob: Option<&str>, sex: Option<&str>) -> Option<IssueCode> {
     let b = value.as_bytes();
     if b.len() != 12 || !b.iter().all(u8::is_ascii_digit) {
         return Some(IssueCode::CccdFormat);

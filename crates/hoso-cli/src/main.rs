@@ -107,6 +107,13 @@ enum Command {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
+    /// Read citizen ID cards (CCCD) from photos of their front, by the QR code: one JSON object
+    /// per photo (id_number, old_id, full_name, date_of_birth, sex, address, issue_date,
+    /// mismatch), or {"error": CODE, "message": ...}. Needs no data directory.
+    Cccd {
+        #[arg(required = true)]
+        photos: Vec<PathBuf>,
+    },
     /// List dossiers, most recently changed first.
     List {
         /// Only dossiers matching these words.
@@ -174,6 +181,36 @@ fn scan_command(
     Ok(())
 }
 
+/// One JSON object per photo on stdout; fails (after printing them all) when any was not read.
+fn cccd_command(photos: &[PathBuf]) -> Result<(), ApiError> {
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for path in photos {
+        let read = std::fs::read(path)
+            .map_err(|e| (String::from("unreadable"), format!("Không mở được tệp: {e}")))
+            .and_then(|bytes| {
+                hoso_cccd::read_photo(&bytes).map_err(|e| (e.code().to_owned(), e.to_string()))
+            });
+        let line = match read {
+            Ok(card) => {
+                serde_json::to_value(&card).map_err(|e| io_err(std::io::Error::other(e)))?
+            }
+            Err((code, message)) => {
+                failed += 1;
+                serde_json::json!({ "error": code, "message": message })
+            }
+        };
+        writeln!(out, "{line}").map_err(io_err)?;
+    }
+    if failed > 0 {
+        return Err(ApiError::new(
+            ErrorCode::BadImage,
+            format!("{failed} ảnh không đọc được thẻ căn cước"),
+        ));
+    }
+    Ok(())
+}
+
 /// One JSON line on stdout per photo taken; what was left alone goes to stderr, in Vietnamese.
 fn watch_line(e: hoso_api::WatchEvent, failed: &std::sync::atomic::AtomicUsize) {
     use hoso_api::WatchEvent as E;
@@ -217,6 +254,9 @@ fn main() -> ExitCode {
 fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
     if let Command::Scan { mode, dpi, out, pdf, threads, photos } = &cli.command {
         return scan_command(*mode, *dpi, out, pdf.as_deref(), *threads, photos, json);
+    }
+    if let Command::Cccd { photos } = &cli.command {
+        return cccd_command(photos);
     }
     let data_dir = match cli.data_dir {
         Some(d) => d,
@@ -335,7 +375,7 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
             }
             Ok(())
         }
-        Command::Scan { .. } => Ok(()), // handled before the store is opened
+        Command::Scan { .. } | Command::Cccd { .. } => Ok(()), // handled before the store is opened
         Command::List { query, trash, limit } => {
             let list = hoso.list_dossiers(&ListQuery {
                 query: query.unwrap_or_default(),

@@ -323,3 +323,29 @@ fn watch_once_prints_a_json_line_per_photo_and_takes_each_content_once() {
     let van_ban = comps.iter().find(|c| c["code"] == "van_ban").unwrap();
     assert_eq!(van_ban["pages"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn cccd_prints_a_card_or_a_coded_error_per_photo() {
+    use hoso_cccd::synth::{Difficulty, Rng, card_photo, card_text};
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = card_text(&mut Rng::new(3));
+    let card = dir.path().join("cccd.jpg");
+    std::fs::write(&card, card_photo(&text, 3, Difficulty::Realistic)).unwrap();
+    let junk = dir.path().join("note.txt");
+    std::fs::write(&junk, "không phải ảnh").unwrap();
+    let out = hoso(dir.path(), &["cccd", card.to_str().unwrap(), junk.to_str().unwrap()]);
+    assert!(!out.status.success(), "one photo was not a card");
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let expected = hoso_cccd::parse(&text).unwrap();
+    assert_eq!(lines[0]["id_number"], expected.id_number.as_str());
+    assert_eq!(lines[0]["full_name"], expected.full_name.as_str());
+    assert_eq!(lines[0]["date_of_birth"], expected.date_of_birth.as_str());
+    assert!(lines[0]["date_of_birth"].as_str().unwrap().len() == 10);
+    assert!(lines[0]["mismatch"].is_null());
+    assert_eq!(lines[1]["error"], "not_an_image");
+    assert!(lines[1]["message"].as_str().unwrap().contains("không phải ảnh"));
+}
