@@ -43,6 +43,8 @@ fn main() {
         "inbox_assign",
         "inbox_dismiss",
         "inbox_restore",
+        "read_card",
+        "read_card_from_page",
         "app_ready",
     ];
     tauri_build::try_build(

@@ -3,8 +3,8 @@
 use hoso_api::ApiError;
 use hoso_api::ErrorCode;
 use hoso_api::types::{
-    BridgeStatus, Dossier, DossierList, FieldChange, InboxPage, LanAddress, ListQuery, PageEdit,
-    PortalSettings, ProcedureSummary, SaveOutcome, Startup, WatchFolderInfo,
+    BridgeStatus, CardProposal, Dossier, DossierList, FieldChange, InboxPage, LanAddress,
+    ListQuery, PageEdit, PortalSettings, ProcedureSummary, SaveOutcome, Startup, WatchFolderInfo,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -54,6 +54,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         inbox_assign,
         inbox_dismiss,
         inbox_restore,
+        read_card,
+        read_card_from_page,
         app_ready,
     ]
 }
@@ -129,6 +131,30 @@ fn add_page<R: Runtime>(app: AppHandle<R>, request: tauri::ipc::Request<'_>) -> 
     let name = percent_decode(&header("x-file-name"));
     let media_type = hoso_api::media_type_of(bytes);
     app.hoso()?.add_page(&header("x-dossier-id"), &header("x-component"), bytes, media_type, &name)
+}
+
+/// "Quét CCCD" from a photo sent as the raw request body (dossier in `x-dossier-id`), off the
+/// UI thread.
+#[tauri::command(async)]
+fn read_card<R: Runtime>(
+    app: AppHandle<R>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<CardProposal> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "the photo must be sent as raw bytes"));
+    };
+    let id = request.headers().get("x-dossier-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    app.hoso()?.read_card(id, bytes)
+}
+
+/// "Quét CCCD" from a page already in the dossier.
+#[tauri::command(async)]
+fn read_card_from_page<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    page_id: i64,
+) -> Result<CardProposal> {
+    app.hoso()?.read_card_from_page(&id, page_id)
 }
 
 #[tauri::command(async)]

@@ -5,6 +5,7 @@
 //! have generated TypeScript twins. Time comes from a [`Clock`], so tests are deterministic.
 
 mod bridge;
+mod card;
 mod dossiers;
 mod error;
 mod procedures;

@@ -101,6 +101,12 @@ impl Hoso {
         })
     }
 
+    /// The original file of a page (the photo as it came in).
+    pub(crate) fn page_original(&self, id: &str, page_id: i64) -> Result<Vec<u8>> {
+        let p = self.page(id, page_id)?;
+        self.original(&p)
+    }
+
     fn original(&self, p: &Page) -> Result<Vec<u8>> {
         self.store().blobs().read(&p.sha256).map_err(|e| self.store_err(e))
     }

@@ -295,6 +295,41 @@ pub struct WatchedFile {
     pub component: Option<String>,
 }
 
+/// What a citizen ID card's QR code says, dates as the forms write them (dd/mm/yyyy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardInfo {
+    pub id_number: String,
+    pub old_id: Option<String>,
+    pub full_name: String,
+    pub date_of_birth: String,
+    /// "Nam" or "Nữ".
+    pub sex: String,
+    pub address: String,
+    pub issue_date: String,
+    /// The 12-digit number disagrees with the card's other fields: `cccd_province`,
+    /// `cccd_century`, `cccd_year` or `cccd_sex` (words in the message catalogue).
+    pub mismatch: Option<String>,
+}
+
+/// One field a card would change, with what is there now ("" when empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardChange {
+    pub key: String,
+    pub label: String,
+    pub current: String,
+    pub proposed: String,
+}
+
+/// A card read, and the applicant fields it would change (those already equal are left out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardProposal {
+    pub card: CardInfo,
+    pub changes: Vec<CardChange>,
+}
+
 /// Where a page is on its way from photo to clean page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -632,6 +667,9 @@ pub fn typescript_bindings() -> String {
         InboxItemInfo::decl(&cfg),
         InboxPage::decl(&cfg),
         WatchedFile::decl(&cfg),
+        CardInfo::decl(&cfg),
+        CardChange::decl(&cfg),
+        CardProposal::decl(&cfg),
         ComponentStatus::decl(&cfg),
         Dossier::decl(&cfg),
         FieldChange::decl(&cfg),

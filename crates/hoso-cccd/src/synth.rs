@@ -208,12 +208,22 @@ pub enum Difficulty {
     Hard,
 }
 
-/// A 4000 × 3000 JPEG phone photo of a card holding `text`.
+/// A 4000 × 3000 (12 MP) JPEG phone photo of a card holding `text`.
 pub fn card_photo(text: &str, seed: u64, difficulty: Difficulty) -> Vec<u8> {
+    card_photo_sized(text, seed, difficulty, 4000, 3000)
+}
+
+/// [`card_photo`] at another size (the card's share of the frame stays the same).
+pub fn card_photo_sized(
+    text: &str,
+    seed: u64,
+    difficulty: Difficulty,
+    w: usize,
+    h: usize,
+) -> Vec<u8> {
     let mut rng = Rng::new(seed);
     let hard = difficulty == Difficulty::Hard;
     let src = card(text, &mut rng);
-    let (w, h) = (4000usize, 3000usize);
     // Card size: its long side 25–55 % of the photo's (the card a quarter of the frame or less).
     let long = rng.range(if hard { 0.2 } else { 0.27 }, 0.55) * w as f64;
     let short = long * 54.0 / 85.6;
@@ -269,6 +279,7 @@ pub fn card_photo(text: &str, seed: u64, difficulty: Difficulty) -> Vec<u8> {
     let glare = rng.range(20.0, if hard { 110.0 } else { 70.0 });
     let (hx, hy) = (cx + rng.range(-0.4, 0.4) * long, cy + rng.range(-0.4, 0.4) * short);
     let hr = rng.range(0.08, 0.25) * long;
+    let sharp = w as f64 / 4000.0;
     for y in 0..h {
         for x in 0..w {
             let g =
@@ -279,7 +290,8 @@ pub fn card_photo(text: &str, seed: u64, difficulty: Difficulty) -> Vec<u8> {
             *v = (*v as f64 * dim * g + spot) as f32;
         }
     }
-    img.blur(rng.below(if hard { 4 } else { 3 }));
+    // Blur in proportion to the photo's size (a 12 MP phone's focus blur).
+    img.blur((rng.below(if hard { 4 } else { 3 }) as f64 * sharp).round() as usize);
     let noise = if hard { 9.0 } else { 5.0 };
     let mut rgb = Vec::with_capacity(w * h * 3);
     for v in &img.px {

@@ -182,6 +182,21 @@ duplicate: boolean,
  */
 dossier_id: string | null, component: string | null, };
 
+export type CardInfo = { idNumber: string, oldId: string | null, fullName: string, dateOfBirth: string, 
+/**
+ * "Nam" or "Nữ".
+ */
+sex: string, address: string, issueDate: string, 
+/**
+ * The 12-digit number disagrees with the card's other fields: `cccd_province`,
+ * `cccd_century`, `cccd_year` or `cccd_sex` (words in the message catalogue).
+ */
+mismatch: string | null, };
+
+export type CardChange = { key: string, label: string, current: string, proposed: string, };
+
+export type CardProposal = { card: CardInfo, changes: Array<CardChange>, };
+
 export type ComponentStatus = { code: string, pages: Array<PageInfo>, 
 /**
  * Required and without any page yet.

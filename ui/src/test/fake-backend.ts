@@ -5,6 +5,7 @@
 import type { Backend } from '../lib/backend/backend';
 import type {
   BridgeStatus,
+  CardProposal,
   Dossier,
   DossierList,
   DossierListItem,
@@ -48,6 +49,7 @@ export const birth: ProcedureDetail = {
         { key: 'applicant.full_name', label: 'Họ, chữ đệm và tên', kind: 'full_name', required: true, hint: null, options: [], min: null, max: null },
         { key: 'applicant.phone', label: 'Số điện thoại', kind: 'phone', required: true, hint: null, options: [], min: null, max: null },
         { key: 'applicant.dob', label: 'Ngày sinh', kind: 'date', required: true, hint: null, options: [], min: null, max: null },
+        { key: 'applicant.cccd', label: 'Số định danh cá nhân (số CCCD)', kind: 'cccd', required: false, hint: null, options: [], min: null, max: null },
       ],
     },
   ],
@@ -405,6 +407,21 @@ export class FakeBackend implements Backend {
   onInbox(listener: () => void): () => void {
     this.inboxListeners.push(listener);
     return () => (this.inboxListeners = this.inboxListeners.filter((l) => l !== listener));
+  }
+
+  /** What "Quét CCCD" reads; tests set it. */
+  card: CardProposal | null = null;
+
+  async readCard(id: string, file: File): Promise<CardProposal> {
+    this.log('readCard', { id, name: file.name });
+    if (!this.card) throw { code: 'bad_image', message: 'Không tìm thấy mã QR trong ảnh.' };
+    return this.card;
+  }
+
+  async readCardFromPage(id: string, pageId: number): Promise<CardProposal> {
+    this.log('readCardFromPage', { id, pageId });
+    if (!this.card) throw { code: 'bad_image', message: 'Không tìm thấy mã QR trong ảnh.' };
+    return this.card;
   }
 
   /** As the watcher would: a photo arrives in "Ảnh mới". */

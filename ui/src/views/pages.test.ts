@@ -191,4 +191,34 @@ describe('pages in the editor', () => {
     await waitFor(() => expect(within(dialog).getAllByTestId('inbox-item')).toHaveLength(1));
     expect((await backend.inbox(10, 0)).total).toBe(1);
   });
+
+  it('fills the applicant from a card photo, ticking only empty fields, with undo', async () => {
+    const backend = await editor();
+    await fireEvent.input(screen.getByLabelText(/Họ, chữ đệm và tên/), { target: { value: 'Tên gõ tay' } });
+    backend.card = {
+      card: { idNumber: '001190012345', oldId: null, fullName: 'Nguyễn Thị Hoa', dateOfBirth: '05/09/1990', sex: 'Nữ', address: 'Tả Van, Lào Cai', issueDate: '12/03/2021', mismatch: null },
+      changes: [
+        { key: 'applicant.full_name', label: 'Họ, chữ đệm và tên', current: 'Tên gõ tay', proposed: 'Nguyễn Thị Hoa' },
+        { key: 'applicant.cccd', label: 'Số định danh cá nhân (số CCCD)', current: '', proposed: '001190012345' },
+        { key: 'applicant.dob', label: 'Ngày sinh', current: '', proposed: '05/09/1990' },
+      ],
+    };
+    await fireEvent.click(screen.getByTestId('scan-card'));
+    const dialog = await screen.findByRole('dialog');
+    const input = within(dialog).getByTestId('card-file') as HTMLInputElement;
+    Object.defineProperty(input, 'files', { value: [photo('cccd.jpg')], configurable: true });
+    await fireEvent.change(input);
+    expect((await within(dialog).findByTestId('card-read')).textContent).toBe('Đã đọc thẻ của Nguyễn Thị Hoa, số 001190012345.');
+    const boxes = within(dialog).getAllByTestId('card-change').map((l) => (l.querySelector('input') as HTMLInputElement).checked);
+    expect(boxes).toEqual([false, true, true]);
+    expect(within(dialog).getByText('Đang là: Tên gõ tay')).toBeTruthy();
+    await fireEvent.click(within(dialog).getByTestId('card-apply'));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect((screen.getByLabelText(/Số định danh cá nhân/) as HTMLInputElement).value).toBe('001190012345');
+    expect((screen.getByLabelText(/Họ, chữ đệm và tên/) as HTMLInputElement).value).toBe('Tên gõ tay');
+    expect(toast.current?.text).toBe('Đã điền 2 mục từ thẻ căn cước.');
+    await toast.current?.action?.run();
+    await waitFor(() => expect((screen.getByLabelText(/Số định danh cá nhân/) as HTMLInputElement).value).toBe(''));
+  });
 });
+

@@ -2,6 +2,7 @@
 
 mod bindings;
 mod bridge;
+mod card;
 mod catalogue;
 mod dossiers;
 mod scan;

@@ -4,6 +4,7 @@
 import type {
   ApiError,
   BridgeStatus,
+  CardProposal,
   Dossier,
   DossierList,
   FieldChange,
@@ -72,6 +73,10 @@ export interface Backend {
   /** Sets an inbox photo aside; inboxRestore undoes it. */
   inboxDismiss(id: number): Promise<void>;
   inboxRestore(id: number): Promise<void>;
+  /** "Quét CCCD": reads the card in a photo and proposes the applicant's fields. */
+  readCard(id: string, file: File): Promise<CardProposal>;
+  /** The same from a page already in the dossier. */
+  readCardFromPage(id: string, pageId: number): Promise<CardProposal>;
   /** Calls `listener` whenever the inbox or a watched folder changes; returns an unsubscribe. */
   onInbox(listener: () => void): () => void;
   /** Freezes a complete draft into the outbox; it goes out by itself. */

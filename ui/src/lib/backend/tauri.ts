@@ -76,6 +76,15 @@ export const tauriBackend: Backend = {
   inboxAssign: (id, dossier, component) => call('inbox_assign', { id, dossier, component }),
   inboxDismiss: (id) => call('inbox_dismiss', { id }),
   inboxRestore: (id) => call('inbox_restore', { id }),
+  async readCard(id, file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      return await invoke('read_card', bytes, { headers: { 'x-dossier-id': id } });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  readCardFromPage: (id, pageId) => call('read_card_from_page', { id, pageId }),
   onInbox(listener) {
     const unlisten = listen('hoso://inbox', () => listener());
     return () => void unlisten.then((f) => f());

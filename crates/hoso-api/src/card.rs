@@ -1,0 +1,69 @@
+//! "Quét CCCD": the citizen ID card's QR code read from a photo (or a page already in the
+//! dossier) and offered as values for the applicant's fields — each shown with what is there
+//! now, so that nothing is overwritten without the person seeing it.
+
+use crate::types::{CardChange, CardInfo, CardProposal};
+use crate::{ApiError, ErrorCode, Hoso, Result};
+
+/// The applicant's fields a card fills, and where each value comes from.
+const FILLS: [(&str, fn(&CardInfo) -> &str); 5] = [
+    ("applicant.full_name", |c| &c.full_name),
+    ("applicant.cccd", |c| &c.id_number),
+    ("applicant.dob", |c| &c.date_of_birth),
+    ("applicant.sex", |c| &c.sex),
+    ("applicant.address", |c| &c.address),
+];
+
+/// yyyy-mm-dd → dd/mm/yyyy, as the forms write dates.
+fn vn_date(iso: &str) -> String {
+    let p: Vec<&str> = iso.split('-').collect();
+    match p.as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+impl Hoso {
+    /// Reads a card from a photo and proposes values for dossier `id`'s applicant fields.
+    pub fn read_card(&self, id: &str, bytes: &[u8]) -> Result<CardProposal> {
+        let card = hoso_cccd::read_photo(bytes)
+            .map_err(|e| ApiError::new(ErrorCode::BadImage, e.to_string()))?;
+        self.card_proposal(id, card)
+    }
+
+    /// [`Hoso::read_card`] from the original photo of a page already in the dossier.
+    pub fn read_card_from_page(&self, id: &str, page_id: i64) -> Result<CardProposal> {
+        let bytes = self.page_original(id, page_id)?;
+        self.read_card(id, &bytes)
+    }
+
+    fn card_proposal(&self, id: &str, c: hoso_cccd::Card) -> Result<CardProposal> {
+        let dossier = self.dossier(id)?;
+        let procedure = self.catalogue.procedure(&dossier.procedure_code);
+        let card = CardInfo {
+            id_number: c.id_number,
+            old_id: c.old_id,
+            full_name: c.full_name,
+            date_of_birth: vn_date(&c.date_of_birth),
+            sex: c.sex,
+            address: c.address,
+            issue_date: vn_date(&c.issue_date),
+            mismatch: c.mismatch.map(str::to_owned),
+        };
+        let changes = FILLS
+            .iter()
+            .filter_map(|(key, value)| {
+                let field = procedure?.field(key)?;
+                let proposed = value(&card).to_owned();
+                let current = dossier.values.get(*key).cloned().unwrap_or_default();
+                (current != proposed).then(|| CardChange {
+                    key: (*key).to_owned(),
+                    label: field.label.clone(),
+                    current,
+                    proposed,
+                })
+            })
+            .collect();
+        Ok(CardProposal { card, changes })
+    }
+}
