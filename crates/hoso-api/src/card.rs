@@ -5,8 +5,11 @@
 use crate::types::{CardChange, CardInfo, CardProposal};
 use crate::{ApiError, ErrorCode, Hoso, Result};
 
+/// Where a field's value comes from on the card.
+type Pick = fn(&CardInfo) -> &str;
+
 /// The applicant's fields a card fills, and where each value comes from.
-const FILLS: [(&str, fn(&CardInfo) -> &str); 5] = [
+const FILLS: [(&str, Pick); 5] = [
     ("applicant.full_name", |c| &c.full_name),
     ("applicant.cccd", |c| &c.id_number),
     ("applicant.dob", |c| &c.date_of_birth),
