@@ -39,8 +39,8 @@ fn addresses() -> Vec<LanAddress> {
 }
 
 /// What the phone is told when the dossier does not take its photo.
-fn for_the_phone(e: &ApiError) -> String {
-    match e.code {
+fn for_the_phone(e: &ApiError) -> hoso_bridge::Refused {
+    hoso_bridge::Refused(match e.code {
         ErrorCode::NotEditable => {
             "Hồ sơ này đã chốt để gửi nên không thêm ảnh được. Trên máy tính, bấm \"Sửa lại\" nếu cần thêm.".into()
         }
@@ -48,7 +48,7 @@ fn for_the_phone(e: &ApiError) -> String {
         ErrorCode::DiskFull => "Ổ đĩa máy tính đã đầy. Hãy giải phóng dung lượng rồi gửi lại.".into(),
         ErrorCode::InvalidInput => "Ảnh quá lớn để thêm vào hồ sơ.".into(),
         _ => format!("Máy tính không thêm được ảnh vào hồ sơ ({}). Hãy gửi lại.", e.code.as_str()),
-    }
+    })
 }
 
 impl Hoso {
@@ -96,7 +96,7 @@ impl Hoso {
         let (dossier_id, code) = (id.to_owned(), component.to_owned());
         let sink: hoso_bridge::Sink = Arc::new(move |a: hoso_bridge::Arrival| {
             let Some(h) = weak.upgrade() else {
-                return Err("HoSo trên máy tính đã đóng.".into());
+                return Err(hoso_bridge::Refused("HoSo trên máy tính đã đóng.".into()));
             };
             h.add_page(&dossier_id, &code, &a.bytes, media_type_of(&a.bytes), &a.name)
                 .map(|_| ())

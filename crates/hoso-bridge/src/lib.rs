@@ -90,8 +90,20 @@ pub struct Arrival {
     pub bytes: Vec<u8>,
 }
 
-/// Takes a photo into the dossier, or says in Vietnamese why not (shown on the phone).
-pub type Sink = Arc<dyn Fn(Arrival) -> Result<(), String> + Send + Sync>;
+/// Why the desktop did not take a photo, in Vietnamese with what to do (shown on the phone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Takes a photo into the dossier, or says why not.
+pub type Sink = Arc<dyn Fn(Arrival) -> Result<(), Refused> + Send + Sync>;
 
 /// A phone that opened the page, as the desktop shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -628,7 +640,7 @@ async fn upload(shared: &Arc<Shared>, phone: u32, req: Request<Incoming>) -> Ans
     let arrival = Arrival { phone, name: name.clone(), bytes: data };
     let taken = tokio::task::spawn_blocking(move || sink(arrival))
         .await
-        .unwrap_or_else(|_| Err("Máy tính gặp lỗi khi nhận ảnh. Hãy gửi lại.".to_string()));
+        .unwrap_or_else(|_| Err(Refused("Máy tính gặp lỗi khi nhận ảnh. Hãy gửi lại.".into())));
     match taken {
         Ok(()) => {
             let n = {
@@ -646,7 +658,7 @@ async fn upload(shared: &Arc<Shared>, phone: u32, req: Request<Incoming>) -> Ans
                 serde_json::json!({ "ok": true, "name": name, "received": n }),
             )
         }
-        Err(msg) => refusal(StatusCode::CONFLICT, "refused", &msg),
+        Err(Refused(msg)) => refusal(StatusCode::CONFLICT, "refused", &msg),
     }
 }
 

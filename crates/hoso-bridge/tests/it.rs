@@ -233,7 +233,7 @@ fn the_desktop_can_cut_a_phone_off() {
 fn a_refusal_from_the_dossier_reaches_the_phone() {
     let b = Bridge::start(
         Config::default(),
-        Arc::new(|_| Err("Hồ sơ đã nộp, không thêm ảnh được.".to_string())),
+        Arc::new(|_| Err(hoso_bridge::Refused("Hồ sơ đã nộp, không thêm ảnh được.".into()))),
     )
     .unwrap();
     let r = post(&b, "1.jpg", &photo(100));
