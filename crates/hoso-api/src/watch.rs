@@ -259,8 +259,8 @@ impl Hoso {
         f: &hoso_watch::Found<'_>,
         target: Option<&(String, String)>,
     ) -> Result<WatchedFile> {
-        // A thumbnail for the inbox; a photo that cannot be shrunk still goes in.
-        let thumb = hoso_scan::preview(f.bytes, THUMB_SIDE).ok().map(|(j, _)| j);
+        // A thumbnail for the inbox, from the pixels the watcher decoded.
+        let (thumb, _) = hoso_scan::preview_of(f.decoded, THUMB_SIDE);
         let (folder, path) = (text(f.folder), text(f.path));
         let found = hoso_store::Found {
             folder: &folder,
@@ -268,18 +268,17 @@ impl Hoso {
             name: f.name,
             bytes: f.bytes,
             media_type: media_type_of(f.bytes),
-            thumbnail: thumb.as_deref(),
+            thumbnail: Some(&thumb),
         };
         let now = self.clock.now_ms();
         let taken = self
             .store()
             .take_into_inbox(&found, seen(f.stamp), now)
             .map_err(|e| self.store_err(e))?;
-        let (id, duplicate) = match taken {
-            Taken::New(id) => (id, false),
-            Taken::Duplicate(id) => (id, true),
+        let (id, duplicate, sha256) = match taken {
+            Taken::New { id, sha256 } => (id, false, sha256),
+            Taken::Duplicate { id, sha256 } => (id, true, sha256),
         };
-        let sha256 = hoso_store::BlobStore::hash(f.bytes);
         let mut file = WatchedFile {
             path,
             sha256,

@@ -458,11 +458,15 @@ fn thumbnail(w: u32, h: u32, px: &dyn Fn(usize) -> u8) -> Vec<u8> {
 /// A preview of the photo for placing the corners by hand: grey, upright per EXIF, at most
 /// about `side` pixels a side; with the upright photo's full size, which the corners refer to.
 pub fn preview(bytes: &[u8], side: u32) -> Result<(Vec<u8>, (u32, u32)), ScanError> {
-    let dec = decode::decode(bytes, false)?;
+    Ok(preview_of(&decode::decode(bytes, false)?, side))
+}
+
+/// [`preview`] of a photo already decoded.
+pub fn preview_of(dec: &decode::Decoded, side: u32) -> (Vec<u8>, (u32, u32)) {
     let (uw, uh) = dec.upright_size();
     let f = uw.max(uh).div_ceil(side.max(1)).max(1);
     let small = dec.gray.shrink(f).oriented(dec.orientation);
-    Ok((encode::jpeg_gray(&small, 72, 80), (uw, uh)))
+    (encode::jpeg_gray(&small, 72, 80), (uw, uh))
 }
 
 /// The share of pixels in the middle tones of a flattened page: text pages have almost none,

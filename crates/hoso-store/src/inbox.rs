@@ -49,13 +49,13 @@ pub struct Found<'a> {
     pub thumbnail: Option<&'a [u8]>,
 }
 
-/// What taking a photo into the inbox did.
+/// What taking a photo into the inbox did, with the item's id and the photo's SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Taken {
     /// A new inbox item.
-    New(i64),
+    New { id: i64, sha256: String },
     /// The same content is already in the inbox (or was put into a dossier from it).
-    Duplicate(i64),
+    Duplicate { id: i64, sha256: String },
 }
 
 fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<InboxItem> {
@@ -166,14 +166,14 @@ impl Store {
             .query_row("SELECT id FROM inbox_item WHERE sha256 = ?1", [&sha], |r| r.get(0))
             .optional()?;
         let taken = match existing {
-            Some(id) => Taken::Duplicate(id),
+            Some(id) => Taken::Duplicate { id, sha256: sha.clone() },
             None => {
                 tx.execute(
                     "INSERT INTO inbox_item (sha256, source_path, original_name, byte_size, found_at, thumb_sha256)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     params![sha, path, name, bytes.len() as i64, now, thumb],
                 )?;
-                Taken::New(tx.last_insert_rowid())
+                Taken::New { id: tx.last_insert_rowid(), sha256: sha.clone() }
             }
         };
         // A folder removed meanwhile: the photo is kept, the note is not needed.

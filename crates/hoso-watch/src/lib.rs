@@ -77,6 +77,8 @@ pub struct Found<'a> {
     /// The file's name, for showing.
     pub name: &'a str,
     pub bytes: &'a [u8],
+    /// The photo as decoded to check it was complete (so the host need not decode it again).
+    pub decoded: &'a hoso_scan::decode::Decoded,
     pub stamp: Stamp,
 }
 
@@ -325,9 +327,11 @@ impl<H: Host> Engine<H> {
             return;
         }
         match hoso_scan::decode::decode(&bytes, false) {
-            Ok(_) => {
+            Ok(decoded) => {
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                self.host.take(Found { folder: &folder, path, name, bytes: &bytes, stamp });
+                let found =
+                    Found { folder: &folder, path, name, bytes: &bytes, decoded: &decoded, stamp };
+                self.host.take(found);
                 self.remember(&folder, path, stamp);
             }
             Err(e) if matches!(e, hoso_scan::ScanError::TooLarge { .. }) => {

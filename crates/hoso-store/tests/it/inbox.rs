@@ -19,7 +19,7 @@ fn the_same_photo_is_in_the_inbox_once_and_can_be_set_aside_and_put_back() {
     let a = store
         .take_into_inbox(&found("/media/usb", "/media/usb/a.jpg", b"\xFF\xD8\xFFab"), s, NOW)
         .unwrap();
-    let Taken::New(id) = a else { panic!("{a:?}") };
+    let Taken::New { id, sha256 } = a.clone() else { panic!("{a:?}") };
     let b = store
         .take_into_inbox(
             &found("/media/usb", "/media/usb/copy of a.jpg", b"\xFF\xD8\xFFab"),
@@ -27,7 +27,7 @@ fn the_same_photo_is_in_the_inbox_once_and_can_be_set_aside_and_put_back() {
             NOW + 1,
         )
         .unwrap();
-    assert_eq!(b, Taken::Duplicate(id));
+    assert_eq!(b, Taken::Duplicate { id, sha256 });
     let (items, total) = store.inbox(50, 0).unwrap();
     assert_eq!((items.len(), total), (1, 1));
     assert_eq!(items[0].original_name, "a.jpg");
