@@ -32,7 +32,6 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
-use serde::Serialize;
 
 mod page;
 
@@ -106,7 +105,7 @@ impl std::error::Error for Refused {}
 pub type Sink = Arc<dyn Fn(Arrival) -> Result<(), Refused> + Send + Sync>;
 
 /// A phone that opened the page, as the desktop shows it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone {
     pub id: u32,
     /// "iPhone", "Android · SM-A515F", …
@@ -123,7 +122,7 @@ pub struct Phone {
 }
 
 /// A network address of this computer a phone on the same network can reach.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanAddress {
     pub ip: IpAddr,
     pub interface: String,
@@ -415,7 +414,7 @@ async fn handle(shared: &Arc<Shared>, ip: IpAddr, req: Request<Incoming>) -> Ans
             );
             a
         }
-        Route::Upload => upload(shared, phone, req).await,
+        Route::Upload => upload(shared, ip, phone, req).await,
     }
 }
 
@@ -557,12 +556,8 @@ pub fn display_name(raw: &str) -> String {
     if clean.is_empty() { "ảnh".to_string() } else { clean.to_string() }
 }
 
-async fn upload(shared: &Arc<Shared>, phone: u32, req: Request<Incoming>) -> Answer {
+async fn upload(shared: &Arc<Shared>, ip: IpAddr, phone: u32, req: Request<Incoming>) -> Answer {
     let cfg = &shared.config;
-    let ip = match shared.state().phones.iter().find(|(_, p)| p.phone.id == phone) {
-        Some((ip, _)) => *ip,
-        None => return not_found(),
-    };
     let slot = match admit(shared, ip) {
         Ok(s) => s,
         Err(a) => return *a,
