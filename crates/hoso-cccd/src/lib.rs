@@ -293,20 +293,44 @@ pub fn read_gray(g: &Gray) -> Result<Card, CccdError> {
         if part.w < 21 || part.h < 21 {
             continue;
         }
-        let flat =
-            || hoso_scan::clean::flatten(&part, &hoso_scan::clean::Background::estimate(&part));
-        let tries: [&dyn Fn() -> Gray; 8] = [
-            &|| Gray { w: part.w, h: part.h, data: part.data.clone() },
-            &|| resized(&part, 2, 3),
-            &|| part.shrink(2),
-            &flat,
-            &|| resized(&part, 3, 4),
-            &|| flat().shrink(2),
-            &|| resized(&flat(), 2, 3),
-            &|| resized(&part, 4, 5),
-        ];
-        for make in tries {
-            if let Some(c) = attempt(&make()) {
+        // The paper level divided out, made at most once per region.
+        let flat = std::cell::OnceCell::new();
+        let flat = || {
+            flat.get_or_init(|| {
+                hoso_scan::clean::flatten(&part, &hoso_scan::clean::Background::estimate(&part))
+            })
+        };
+        for step in 0..8 {
+            let made;
+            let img: &Gray = match step {
+                0 => &part,
+                1 => {
+                    made = resized(&part, 2, 3);
+                    &made
+                }
+                2 => {
+                    made = part.shrink(2);
+                    &made
+                }
+                3 => flat(),
+                4 => {
+                    made = resized(&part, 3, 4);
+                    &made
+                }
+                5 => {
+                    made = flat().shrink(2);
+                    &made
+                }
+                6 => {
+                    made = resized(flat(), 2, 3);
+                    &made
+                }
+                _ => {
+                    made = resized(&part, 4, 5);
+                    &made
+                }
+            };
+            if let Some(c) = attempt(img) {
                 return Ok(c);
             }
         }
