@@ -3,8 +3,9 @@
 use hoso_api::ApiError;
 use hoso_api::ErrorCode;
 use hoso_api::types::{
-    BridgeStatus, CardProposal, Dossier, DossierList, FieldChange, InboxPage, LanAddress,
-    ListQuery, PageEdit, PortalSettings, ProcedureSummary, SaveOutcome, Startup, WatchFolderInfo,
+    AddressNew, BridgeStatus, CardProposal, Dossier, DossierList, FieldChange, InboxPage,
+    LanAddress, ListQuery, PageEdit, PortalSettings, ProcedureSummary, SaveOutcome, Startup,
+    UnitHit, UnitProvince, WatchFolderInfo,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -42,6 +43,10 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         save_component_pdf,
         bridge_addresses,
         bridge_open,
+        bridge_open_card,
+        unit_provinces,
+        unit_search,
+        address_new,
         bridge_status,
         bridge_cut_off,
         bridge_close,
@@ -260,6 +265,39 @@ fn bridge_open<R: Runtime>(
     address: Option<String>,
 ) -> Result<BridgeStatus> {
     app.hoso()?.bridge_open(&id, &component, address.as_deref())
+}
+
+/// Starts the phone bridge for "Quét CCCD": each photo is read as a card (closing any other).
+#[tauri::command(async)]
+fn bridge_open_card<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    address: Option<String>,
+) -> Result<BridgeStatus> {
+    app.hoso()?.bridge_open_card(&id, address.as_deref())
+}
+
+/// The 34 provinces after the 2025 reform (the address picker). Async: the first call parses
+/// the bundled units.
+#[tauri::command(async)]
+fn unit_provinces<R: Runtime>(app: AppHandle<R>) -> Result<Vec<UnitProvince>> {
+    Ok(app.hoso()?.unit_provinces())
+}
+
+/// Communes matching what was typed, diacritics ignored, within a province if one is chosen.
+#[tauri::command(async)]
+fn unit_search<R: Runtime>(
+    app: AppHandle<R>,
+    query: String,
+    province: Option<String>,
+) -> Result<Vec<UnitHit>> {
+    Ok(app.hoso()?.unit_search(&query, province.as_deref()))
+}
+
+/// An address written with the old units, in its new form (`None` when it is not).
+#[tauri::command(async)]
+fn address_new<R: Runtime>(app: AppHandle<R>, address: String) -> Result<Option<AddressNew>> {
+    Ok(app.hoso()?.address_new(&address))
 }
 
 #[tauri::command(async)]

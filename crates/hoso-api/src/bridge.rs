@@ -1,22 +1,38 @@
 //! Photos from a phone into one paper of an open dossier, through the phone bridge
-//! (`hoso-bridge`): at most one bridge at a time, open while the desktop's dialog is.
+//! (`hoso-bridge`): at most one bridge at a time, open while the desktop's dialog is. The
+//! bridge may instead take photos of the citizen ID card for "Quét CCCD": each is read at once
+//! (the phone is told when no card code is in it, so the person retakes it there and then) and
+//! the last card read is in the status; the photo itself is not kept.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Weak};
 
-use crate::types::{BridgePhone, BridgeStatus, LanAddress};
+use std::sync::Mutex;
+
+use crate::types::{BridgePhone, BridgeStatus, CardProposal, LanAddress};
 use crate::{ApiError, ErrorCode, Hoso, Result, media_type_of};
 
 /// Environment variable naming the address the bridge listens on by default (tests use
 /// 127.0.0.1; a person picks among the computer's network addresses).
 pub const BRIDGE_ADDRESS_ENV: &str = "HOSO_BRIDGE_ADDRESS";
 
+/// The last card read through the bridge, and how many were read.
+type CardSlot = Arc<Mutex<(u32, Option<CardProposal>)>>;
+
 /// The bridge the dialog opened, and what it is for.
 pub(crate) struct OpenBridge {
     bridge: hoso_bridge::Bridge,
     dossier: String,
+    /// The paper photos go to; empty when they are card photos for "Quét CCCD".
     component: String,
+    card: CardSlot,
     qr_svg: String,
+}
+
+/// Where the bridge's photos go.
+enum Target {
+    Paper(String),
+    Card,
 }
 
 impl std::fmt::Debug for OpenBridge {
@@ -66,9 +82,30 @@ impl Hoso {
         component: &str,
         address: Option<&str>,
     ) -> Result<BridgeStatus> {
+        self.open_bridge(id, Target::Paper(component.to_owned()), address)
+    }
+
+    /// Opens the phone bridge for "Quét CCCD" on dossier `id`: each photo is read as a card
+    /// and proposed for the applicant's fields ([`BridgeStatus::card`]); none is kept.
+    pub fn bridge_open_card(
+        self: &Arc<Self>,
+        id: &str,
+        address: Option<&str>,
+    ) -> Result<BridgeStatus> {
+        self.open_bridge(id, Target::Card, address)
+    }
+
+    fn open_bridge(
+        self: &Arc<Self>,
+        id: &str,
+        target: Target,
+        address: Option<&str>,
+    ) -> Result<BridgeStatus> {
         // Refuse up front what the dossier would refuse for every photo.
         let dossier = self.dossier(id)?;
-        if !dossier.components.iter().any(|c| c.code == component) {
+        if let Target::Paper(component) = &target
+            && !dossier.components.iter().any(|c| &c.code == component)
+        {
             return Err(ApiError::new(
                 ErrorCode::UnknownComponent,
                 format!("the dossier has no component {component}"),
@@ -93,26 +130,45 @@ impl Hoso {
         .map_err(|_| ApiError::new(ErrorCode::InvalidInput, "not an IP address"))?;
         self.bridge_close();
         let weak: Weak<Hoso> = Arc::downgrade(self);
-        let (dossier_id, code) = (id.to_owned(), component.to_owned());
-        let sink: hoso_bridge::Sink = Arc::new(move |a: hoso_bridge::Arrival| {
-            let Some(h) = weak.upgrade() else {
-                return Err(hoso_bridge::Refused("HoSo trên máy tính đã đóng.".into()));
-            };
-            h.add_page(&dossier_id, &code, &a.bytes, media_type_of(&a.bytes), &a.name)
-                .map(|_| ())
-                .map_err(|e| for_the_phone(&e))
-        });
+        let dossier_id = id.to_owned();
+        let card: CardSlot = Arc::default();
+        let component = match &target {
+            Target::Paper(c) => c.clone(),
+            Target::Card => String::new(),
+        };
+        let sink: hoso_bridge::Sink = match target {
+            Target::Paper(code) => Arc::new(move |a: hoso_bridge::Arrival| {
+                let Some(h) = weak.upgrade() else {
+                    return Err(hoso_bridge::Refused("HoSo trên máy tính đã đóng.".into()));
+                };
+                h.add_page(&dossier_id, &code, &a.bytes, media_type_of(&a.bytes), &a.name)
+                    .map(|_| ())
+                    .map_err(|e| for_the_phone(&e))
+            }),
+            Target::Card => {
+                let slot = Arc::clone(&card);
+                Arc::new(move |a: hoso_bridge::Arrival| {
+                    let Some(h) = weak.upgrade() else {
+                        return Err(hoso_bridge::Refused("HoSo trên máy tính đã đóng.".into()));
+                    };
+                    // A photo with no card in it is refused with the reader's own advice,
+                    // so the person retakes it on the phone.
+                    let proposal = h
+                        .read_card(&dossier_id, &a.bytes)
+                        .map_err(|e| hoso_bridge::Refused(e.message))?;
+                    let mut s = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    *s = (s.0 + 1, Some(proposal));
+                    Ok(())
+                })
+            }
+        };
         let config = hoso_bridge::Config { bind: ip, ..hoso_bridge::Config::default() };
         let bridge = hoso_bridge::Bridge::start(config, sink).map_err(|e| {
             ApiError::new(ErrorCode::Internal, format!("cannot listen on {ip}: {e}"))
         })?;
         let qr_svg = qr_svg(&bridge.url())?;
-        *self.bridge_slot() = Some(OpenBridge {
-            bridge,
-            dossier: id.to_owned(),
-            component: component.to_owned(),
-            qr_svg,
-        });
+        *self.bridge_slot() =
+            Some(OpenBridge { bridge, dossier: id.to_owned(), component, card, qr_svg });
         self.bridge_status().ok_or_else(|| ApiError::new(ErrorCode::Internal, "bridge vanished"))
     }
 
@@ -121,7 +177,11 @@ impl Hoso {
         let slot = self.bridge_slot();
         let open = slot.as_ref()?;
         let b = &open.bridge;
+        let (cards_read, card) =
+            open.card.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         Some(BridgeStatus {
+            cards_read,
+            card,
             url: b.url(),
             qr_svg: open.qr_svg.clone(),
             dossier_id: open.dossier.clone(),

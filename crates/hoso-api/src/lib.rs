@@ -13,6 +13,7 @@ mod scan;
 mod secrets;
 mod sending;
 pub mod types;
+mod units;
 mod watch;
 
 use std::path::{Path, PathBuf};

@@ -237,8 +237,11 @@ pub struct BridgeStatus {
     /// The QR code as an SVG document.
     pub qr_svg: String,
     pub dossier_id: String,
-    /// The paper the photos go to.
+    /// The paper the photos go to; empty when the bridge takes card photos for "Quét CCCD".
     pub component: String,
+    /// Card photos read (for "Quét CCCD"), and the last card read.
+    pub cards_read: u32,
+    pub card: Option<CardProposal>,
     /// The address it listens on.
     pub address: String,
     /// Listening on loopback: no phone can reach it (the computer has no network).
@@ -306,6 +309,8 @@ pub struct CardInfo {
     /// "Nam" or "Nữ".
     pub sex: String,
     pub address: String,
+    /// The address in its form after the 2025 reform, when the card prints old units.
+    pub address_new: Option<String>,
     pub issue_date: String,
     /// The 12-digit number disagrees with the card's other fields: `cccd_province`,
     /// `cccd_century`, `cccd_year` or `cccd_sex` (words in the message catalogue).
@@ -320,6 +325,68 @@ pub struct CardChange {
     pub label: String,
     pub current: String,
     pub proposed: String,
+    /// Values the person may pick instead of `proposed` (which is the first), when there is a
+    /// choice: the address in its new form, as printed on the card, or in a commune the old
+    /// one was split into. Empty otherwise.
+    pub options: Vec<CardOption>,
+}
+
+/// One value a card offers for a field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardOption {
+    pub value: String,
+    pub kind: CardOptionKind,
+}
+
+/// Where a [`CardOption`] comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CardOptionKind {
+    /// The card's address in its new form (34 provinces, no districts).
+    New,
+    /// As printed on the card.
+    Card,
+    /// In another new commune the old one was split into.
+    Split,
+}
+
+/// A province after the 2025 reform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitProvince {
+    pub code: String,
+    pub name: String,
+    /// How many communes it has.
+    pub communes: u32,
+}
+
+/// A commune found by the address picker's search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitHit {
+    pub province_code: String,
+    pub province: String,
+    pub commune_code: String,
+    pub commune: String,
+}
+
+/// An address written with the units before the reform, in its new form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressNew {
+    /// The whole new address.
+    pub address: String,
+    /// What came before the commune (house number, street, hamlet), as written.
+    pub detail: String,
+    pub commune_code: String,
+    pub commune: String,
+    pub province_code: String,
+    pub province: String,
+    /// The old units as the data names them.
+    pub old: String,
+    /// The whole address in the other communes the old one was split into, if it was.
+    pub split: Vec<String>,
 }
 
 /// A card read, and the applicant fields it would change (those already equal are left out).
@@ -669,6 +736,11 @@ pub fn typescript_bindings() -> String {
         WatchedFile::decl(&cfg),
         CardInfo::decl(&cfg),
         CardChange::decl(&cfg),
+        CardOption::decl(&cfg),
+        CardOptionKind::decl(&cfg),
+        UnitProvince::decl(&cfg),
+        UnitHit::decl(&cfg),
+        AddressNew::decl(&cfg),
         CardProposal::decl(&cfg),
         ComponentStatus::decl(&cfg),
         Dossier::decl(&cfg),

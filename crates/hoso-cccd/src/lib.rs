@@ -30,6 +30,10 @@ pub struct Card {
     /// "Nam" or "Nữ".
     pub sex: String,
     pub address: String,
+    /// The address in its form after the 2025 reform (34 provinces, no districts), when the
+    /// card prints it with the old units and the commune can be told for sure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_new: Option<String>,
     /// YYYY-MM-DD.
     pub issue_date: String,
     /// The 12-digit number disagrees with the other fields: `cccd_province`, `cccd_century`,
@@ -139,6 +143,7 @@ pub fn parse(text: &str) -> Result<Card, CccdError> {
         full_name,
         date_of_birth: dob,
         sex: sex.to_owned(),
+        address_new: hoso_units::units().convert(&address).map(|c| c.address),
         address,
         issue_date,
         mismatch,
@@ -360,8 +365,17 @@ mod tests {
         assert_eq!(c.date_of_birth, "1990-09-05");
         assert_eq!(c.sex, "Nữ");
         assert_eq!(c.address, "Thôn 3, xã Tả Van, huyện Sa Pa, tỉnh Lào Cai");
+        assert_eq!(c.address_new.as_deref(), Some("Thôn 3, Xã Tả Van, Tỉnh Lào Cai"));
         assert_eq!(c.issue_date, "2021-03-12");
         assert_eq!(c.mismatch, None);
+    }
+
+    #[test]
+    fn an_address_already_in_the_new_form_gets_no_new_form() {
+        let new = CARD.replace("xã Tả Van, huyện Sa Pa, tỉnh Lào Cai", "Xã Tả Van, Tỉnh Lào Cai");
+        let c = parse(&new).unwrap();
+        assert_eq!(c.address, "Thôn 3, Xã Tả Van, Tỉnh Lào Cai");
+        assert_eq!(c.address_new, None);
     }
 
     #[test]
@@ -371,6 +385,8 @@ mod tests {
         assert_eq!(c.old_id, None);
         assert_eq!(c.full_name, "Trần Văn Bình");
         assert_eq!(c.address, "Phường 1, Quận 3, TP. Hồ Chí Minh");
+        let new = c.address_new.as_deref().unwrap_or_default();
+        assert!(new.ends_with(", Thành phố Hồ Chí Minh") && !new.contains("Quận"), "{new}");
         assert_eq!(c.date_of_birth, "2005-01-01");
         assert_eq!(c.mismatch, None);
         // Extra fields beyond 11 are tolerated too.

@@ -37,35 +37,30 @@ impl Rng {
     }
 }
 
-const PROVINCES: [(&str, &str); 8] = [
-    ("001", "Hà Nội"),
-    ("002", "Hà Giang"),
-    ("010", "Lào Cai"),
-    ("011", "Điện Biên"),
-    ("014", "Sơn La"),
-    ("038", "Thanh Hóa"),
-    ("048", "Đà Nẵng"),
-    ("079", "Hồ Chí Minh"),
-];
+/// Province codes the 12-digit number starts with (birth place: not the address's province).
+const PROVINCES: [&str; 8] = ["001", "002", "010", "011", "014", "038", "048", "079"];
 const SURNAMES: [&str; 10] =
     ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Lò", "Vàng", "Giàng"];
 const MIDDLE_M: [&str; 5] = ["Văn", "Hữu", "Đức", "Minh", "A"];
 const MIDDLE_F: [&str; 5] = ["Thị", "Ngọc", "Thu", "Thanh", "Thị Thu"];
 const GIVEN: [&str; 12] =
     ["An", "Bình", "Chi", "Dũng", "Hoa", "Lan", "Mai", "Nam", "Páo", "Sử", "Tùng", "Yến"];
-const PLACES: [&str; 6] = [
-    "Thôn 3, xã Tả Van, huyện Sa Pa",
-    "Bản Mường, xã Chiềng Sinh, thành phố Sơn La",
-    "Số 12 ngõ 45 phố Hào Nam, phường Ô Chợ Dừa, quận Đống Đa",
-    "Tổ 7, phường Hòa Khánh Bắc, quận Liên Chiểu",
-    "Ấp Phú Lợi, xã Phú Hòa Đông, huyện Củ Chi",
-    "Thôn Lũng Cú, xã Lũng Cú, huyện Đồng Văn",
+/// Permanent addresses as cards issued before the 2025 reform print them (with districts).
+const PLACES: [&str; 8] = [
+    "Thôn 3, xã Tả Van, thị xã Sa Pa, tỉnh Lào Cai",
+    "Bản Mường, phường Chiềng Sinh, thành phố Sơn La, tỉnh Sơn La",
+    "Số 12 ngõ 45 phố Hào Nam, phường Ô Chợ Dừa, quận Đống Đa, thành phố Hà Nội",
+    "Tổ 7, phường Hòa Khánh Bắc, quận Liên Chiểu, thành phố Đà Nẵng",
+    "Ấp Phú Lợi, xã Phú Hòa Đông, huyện Củ Chi, thành phố Hồ Chí Minh",
+    "Thôn Lũng Cú, xã Lũng Cú, huyện Đồng Văn, tỉnh Hà Giang",
+    "Bản Phiêng Ban, xã Mường Phăng, huyện Điện Biên, tỉnh Điện Biên",
+    "Thôn Đông, xã Quảng Ngọc, huyện Quảng Xương, tỉnh Thanh Hóa",
 ];
 
 /// The text of a fake but consistent card: the number's digits agree with the birth year and
 /// sex; cards from 2024 on have 11 fields; half have no old ID.
 pub fn card_text(rng: &mut Rng) -> String {
-    let (code, province) = PROVINCES[rng.below(PROVINCES.len())];
+    let code = PROVINCES[rng.below(PROVINCES.len())];
     let woman = rng.below(2) == 1;
     let year = 1950 + rng.below(60) as i32;
     let (month, day) = (1 + rng.below(12), 1 + rng.below(28));
@@ -84,9 +79,7 @@ pub fn card_text(rng: &mut Rng) -> String {
     let issued = format!("{:02}{:02}{issued_year}", 1 + rng.below(28), 1 + rng.below(12));
     let sex = if woman { "Nữ" } else { "Nam" };
     let tail = if issued_year >= 2024 { "||||" } else { "" };
-    format!(
-        "{id}|{old}|{name}|{day:02}{month:02}{year}|{sex}|{place}, tỉnh {province}|{issued}{tail}"
-    )
+    format!("{id}|{old}|{name}|{day:02}{month:02}{year}|{sex}|{place}|{issued}{tail}")
 }
 
 /// A grey image, row-major.

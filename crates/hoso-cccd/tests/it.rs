@@ -41,3 +41,14 @@ fn a_code_that_is_not_a_card_and_a_photo_without_one_say_so() {
     assert!(matches!(read_photo(&blank), Err(CccdError::NoQr)));
     assert_eq!(read_photo(b"not an image").unwrap_err().code(), "not_an_image");
 }
+
+#[test]
+fn every_generated_card_prints_an_old_address_that_has_a_new_form() {
+    for seed in 0..64 {
+        let card = parse(&card_text(&mut Rng::new(seed))).unwrap();
+        let new = card.address_new.unwrap_or_else(|| panic!("seed {seed}: {}", card.address));
+        assert_ne!(new, card.address);
+        let lower = new.to_lowercase();
+        assert!(!["huyện", "quận", "thị xã"].iter().any(|d| lower.contains(d)), "{new}");
+    }
+}

@@ -138,9 +138,13 @@ url: string,
  */
 qrSvg: string, dossierId: string, 
 /**
- * The paper the photos go to.
+ * The paper the photos go to; empty when the bridge takes card photos for "Quét CCCD".
  */
 component: string, 
+/**
+ * Card photos read (for "Quét CCCD"), and the last card read.
+ */
+cardsRead: number, card: CardProposal | null, 
 /**
  * The address it listens on.
  */
@@ -186,14 +190,54 @@ export type CardInfo = { idNumber: string, oldId: string | null, fullName: strin
 /**
  * "Nam" or "Nữ".
  */
-sex: string, address: string, issueDate: string, 
+sex: string, address: string, 
+/**
+ * The address in its form after the 2025 reform, when the card prints old units.
+ */
+addressNew: string | null, issueDate: string, 
 /**
  * The 12-digit number disagrees with the card's other fields: `cccd_province`,
  * `cccd_century`, `cccd_year` or `cccd_sex` (words in the message catalogue).
  */
 mismatch: string | null, };
 
-export type CardChange = { key: string, label: string, current: string, proposed: string, };
+export type CardChange = { key: string, label: string, current: string, proposed: string, 
+/**
+ * Values the person may pick instead of `proposed` (which is the first), when there is a
+ * choice: the address in its new form, as printed on the card, or in a commune the old
+ * one was split into. Empty otherwise.
+ */
+options: Array<CardOption>, };
+
+export type CardOption = { value: string, kind: CardOptionKind, };
+
+export type CardOptionKind = "new" | "card" | "split";
+
+export type UnitProvince = { code: string, name: string, 
+/**
+ * How many communes it has.
+ */
+communes: number, };
+
+export type UnitHit = { provinceCode: string, province: string, communeCode: string, commune: string, };
+
+export type AddressNew = { 
+/**
+ * The whole new address.
+ */
+address: string, 
+/**
+ * What came before the commune (house number, street, hamlet), as written.
+ */
+detail: string, communeCode: string, commune: string, provinceCode: string, province: string, 
+/**
+ * The old units as the data names them.
+ */
+old: string, 
+/**
+ * The whole address in the other communes the old one was split into, if it was.
+ */
+split: Array<string>, };
 
 export type CardProposal = { card: CardInfo, changes: Array<CardChange>, };
 

@@ -4,6 +4,7 @@
 
 import type { Backend } from '../lib/backend/backend';
 import type {
+  AddressNew,
   BridgeStatus,
   CardProposal,
   Dossier,
@@ -22,6 +23,8 @@ import type {
   SaveOutcome,
   SendReport,
   Startup,
+  UnitHit,
+  UnitProvince,
   WatchFolderInfo,
 } from '../lib/bindings';
 
@@ -50,6 +53,7 @@ export const birth: ProcedureDetail = {
         { key: 'applicant.phone', label: 'Số điện thoại', kind: 'phone', required: true, hint: null, options: [], min: null, max: null },
         { key: 'applicant.dob', label: 'Ngày sinh', kind: 'date', required: true, hint: null, options: [], min: null, max: null },
         { key: 'applicant.cccd', label: 'Số định danh cá nhân (số CCCD)', kind: 'cccd', required: false, hint: null, options: [], min: null, max: null },
+        { key: 'applicant.address', label: 'Nơi thường trú', kind: 'address', required: false, hint: null, options: [], min: null, max: null },
       ],
     },
   ],
@@ -313,9 +317,19 @@ export class FakeBackend implements Backend {
 
   async bridgeOpen(id: string, component: string, address: string | null): Promise<BridgeStatus> {
     this.log('bridgeOpen', { id, component, address });
+    return this.openBridge(id, component, address);
+  }
+
+  async bridgeOpenCard(id: string, address: string | null): Promise<BridgeStatus> {
+    this.log('bridgeOpenCard', { id, address });
+    return this.openBridge(id, '', address);
+  }
+
+  /** Opens a bridge for a paper, or for card photos when `component` is ''. */
+  private openBridge(id: string, component: string, address: string | null): BridgeStatus {
     const ip = address ?? this.addresses[0]?.ip ?? '127.0.0.1';
     this.bridge = {
-      url: `http://${ip}:41234/p/${'ab'.repeat(16)}/`,
+      url: `http://${ip}:41234/p/${(component ? 'ab' : 'cd').repeat(16)}/`,
       qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
       dossierId: id,
       component,
@@ -323,9 +337,17 @@ export class FakeBackend implements Backend {
       onlyThisComputer: ip.startsWith('127.'),
       expiresInS: 900,
       received: 0,
+      cardsRead: 0,
+      card: null,
       phones: [],
     };
     return this.bridge;
+  }
+
+  /** As the bridge would: a card photo from the phone is read. */
+  cardFromPhone(card: CardProposal): void {
+    if (!this.bridge) throw new Error('no bridge open');
+    this.bridge = { ...this.bridge, received: this.bridge.received + 1, cardsRead: this.bridge.cardsRead + 1, card };
   }
 
   async bridgeStatus(): Promise<BridgeStatus | null> {
@@ -422,6 +444,42 @@ export class FakeBackend implements Backend {
     this.log('readCardFromPage', { id, pageId });
     if (!this.card) throw { code: 'bad_image', message: 'Không tìm thấy mã QR trong ảnh.' };
     return this.card;
+  }
+
+  /** A few real units, enough for the picker's tests. */
+  units: UnitHit[] = [
+    { provinceCode: '01', province: 'Thành phố Hà Nội', communeCode: '00004', commune: 'Phường Ba Đình' },
+    { provinceCode: '01', province: 'Thành phố Hà Nội', communeCode: '00190', commune: 'Phường Ô Chợ Dừa' },
+    { provinceCode: '15', province: 'Tỉnh Lào Cai', communeCode: '03037', commune: 'Xã Tả Van' },
+    { provinceCode: '08', province: 'Tỉnh Tuyên Quang', communeCode: '00715', commune: 'Xã Lũng Cú' },
+  ];
+
+  async unitProvinces(): Promise<UnitProvince[]> {
+    this.log('unitProvinces', null);
+    const seen = new Map<string, UnitProvince>();
+    for (const u of this.units) {
+      const p = seen.get(u.provinceCode) ?? { code: u.provinceCode, name: u.province, communes: 0 };
+      p.communes += 1;
+      seen.set(u.provinceCode, p);
+    }
+    return [...seen.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  async unitSearch(query: string, province: string | null): Promise<UnitHit[]> {
+    this.log('unitSearch', { query, province });
+    const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase();
+    const words = fold(query).split(/\s+/).filter(Boolean);
+    return this.units.filter(
+      (u) => (!province || u.provinceCode === province) && words.every((w) => fold(`${u.commune}, ${u.province}`).includes(w)),
+    );
+  }
+
+  /** Old addresses the fake knows the new form of. */
+  newForms = new Map<string, AddressNew>();
+
+  async addressNew(address: string): Promise<AddressNew | null> {
+    this.log('addressNew', address);
+    return this.newForms.get(address) ?? null;
   }
 
   /** As the watcher would: a photo arrives in "Ảnh mới". */

@@ -196,11 +196,11 @@ describe('pages in the editor', () => {
     const backend = await editor();
     await fireEvent.input(screen.getByLabelText(/Họ, chữ đệm và tên/), { target: { value: 'Tên gõ tay' } });
     backend.card = {
-      card: { idNumber: '001190012345', oldId: null, fullName: 'Nguyễn Thị Hoa', dateOfBirth: '05/09/1990', sex: 'Nữ', address: 'Tả Van, Lào Cai', issueDate: '12/03/2021', mismatch: null },
+      card: { idNumber: '001190012345', oldId: null, fullName: 'Nguyễn Thị Hoa', dateOfBirth: '05/09/1990', sex: 'Nữ', address: 'Tả Van, Lào Cai', addressNew: null, issueDate: '12/03/2021', mismatch: null },
       changes: [
-        { key: 'applicant.full_name', label: 'Họ, chữ đệm và tên', current: 'Tên gõ tay', proposed: 'Nguyễn Thị Hoa' },
-        { key: 'applicant.cccd', label: 'Số định danh cá nhân (số CCCD)', current: '', proposed: '001190012345' },
-        { key: 'applicant.dob', label: 'Ngày sinh', current: '', proposed: '05/09/1990' },
+        { key: 'applicant.full_name', label: 'Họ, chữ đệm và tên', current: 'Tên gõ tay', proposed: 'Nguyễn Thị Hoa', options: [] },
+        { key: 'applicant.cccd', label: 'Số định danh cá nhân (số CCCD)', current: '', proposed: '001190012345', options: [] },
+        { key: 'applicant.dob', label: 'Ngày sinh', current: '', proposed: '05/09/1990', options: [] },
       ],
     };
     await fireEvent.click(screen.getByTestId('scan-card'));
@@ -220,5 +220,74 @@ describe('pages in the editor', () => {
     await toast.current?.action?.run();
     await waitFor(() => expect((screen.getByLabelText(/Số định danh cá nhân/) as HTMLInputElement).value).toBe(''));
   });
-});
+  it('reads a card sent from the phone and lets the person keep the address as printed', async () => {
+    const backend = await editor();
+    const printed = 'Thôn 3, xã Tả Van, huyện Sa Pa, tỉnh Lào Cai';
+    const renewed = 'Thôn 3, Xã Tả Van, Tỉnh Lào Cai';
+    await fireEvent.click(screen.getByTestId('scan-card'));
+    await fireEvent.click(await screen.findByTestId('card-phone'));
+    await screen.findByText('Chụp thẻ căn cước bằng điện thoại');
+    expect(backend.calls.find((c) => c.cmd === 'bridgeOpenCard')?.args).toEqual({ id: 'd1', address: null });
+    backend.cardFromPhone({
+      card: { idNumber: '001190012345', oldId: null, fullName: 'Nguyễn Thị Hoa', dateOfBirth: '05/09/1990', sex: 'Nữ', address: printed, addressNew: renewed, issueDate: '12/03/2021', mismatch: null },
+      changes: [
+        {
+          key: 'applicant.address', label: 'Nơi thường trú', current: '', proposed: renewed,
+          options: [{ value: renewed, kind: 'new' }, { value: printed, kind: 'card' }],
+        },
+      ],
+    });
+    // The phone dialog closes by itself and the bridge stops once the card is read.
+    const read = await screen.findByTestId('card-read', {}, { timeout: 3000 });
+    expect(read.textContent).toContain('Nguyễn Thị Hoa');
+    await waitFor(() => expect(screen.queryByText('Chụp thẻ căn cước bằng điện thoại')).toBeNull());
+    expect(backend.calls.some((c) => c.cmd === 'bridgeClose')).toBe(true);
+    const options = screen.getByTestId('card-options');
+    const radios = within(options).getAllByRole('radio') as HTMLInputElement[];
+    expect(radios.map((r) => r.checked)).toEqual([true, false]);
+    expect(within(options).getByText('Theo đơn vị hành chính mới (từ 1/7/2025)')).toBeTruthy();
+    await fireEvent.click(radios[1]!);
+    await fireEvent.click(screen.getByTestId('card-apply'));
+    await waitFor(() => expect((screen.getByLabelText(/Nơi thường trú/) as HTMLInputElement).value).toBe(printed));
+  });
 
+  it('picks a commune of the new units by a name typed without diacritics, with undo', async () => {
+    const backend = await editor();
+    const field = screen.getByLabelText(/Nơi thường trú/) as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: 'nhà ông Páo' } });
+    await fireEvent.click(screen.getAllByTestId('address-pick')[0]!);
+    const dialog = await screen.findByTestId('address-picker');
+    await fireEvent.input(within(dialog).getByTestId('address-query'), { target: { value: 'ta van' } });
+    const hit = await within(dialog).findByTestId('address-hit');
+    expect(hit.textContent).toContain('Xã Tả Van');
+    expect(hit.textContent).toContain('Tỉnh Lào Cai');
+    expect(within(dialog).getByTestId('address-use')).toHaveProperty('disabled', true);
+    await fireEvent.click(within(hit).getByRole('radio'));
+    await fireEvent.input(within(dialog).getByTestId('address-detail'), { target: { value: 'Thôn 3' } });
+    expect(within(dialog).getByTestId('address-result').textContent).toContain('Thôn 3, Xã Tả Van, Tỉnh Lào Cai');
+    await fireEvent.click(within(dialog).getByTestId('address-use'));
+    await waitFor(() => expect(screen.queryByTestId('address-picker')).toBeNull());
+    expect(field.value).toBe('Thôn 3, Xã Tả Van, Tỉnh Lào Cai');
+    expect(toast.current?.text).toBe('Đã ghi địa chỉ vào “Nơi thường trú”.');
+    await toast.current?.action?.run();
+    await waitFor(() => expect(field.value).toBe('nhà ông Páo'));
+    expect(backend.calls.some((c) => c.cmd === 'unitSearch')).toBe(true);
+  });
+
+  it('offers an address written with the old units in its new form', async () => {
+    const backend = await editor();
+    const old = 'Số 12, phường Phúc Xá, quận Ba Đình, Hà Nội';
+    backend.newForms.set(old, {
+      address: 'Số 12, Phường Hồng Hà, Thành phố Hà Nội', detail: 'Số 12', communeCode: '00097', commune: 'Phường Hồng Hà',
+      provinceCode: '01', province: 'Thành phố Hà Nội', old: 'Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội', split: [],
+    });
+    const field = screen.getByLabelText(/Nơi thường trú/) as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: old } });
+    await fireEvent.click(screen.getAllByTestId('address-pick')[0]!);
+    const offer = await screen.findByTestId('address-converted');
+    expect(offer.textContent).toContain('Trước đây: Phường Phúc Xá, Quận Ba Đình, Thành phố Hà Nội');
+    expect((screen.getByTestId('address-detail') as HTMLInputElement).value).toBe('Số 12');
+    await fireEvent.click(within(offer).getByTestId('address-use-new'));
+    await waitFor(() => expect(field.value).toBe('Số 12, Phường Hồng Hà, Thành phố Hà Nội'));
+  });
+});

@@ -84,3 +84,39 @@ fn closing_the_bridge_closes_its_port_and_only_this_computer_addresses_are_taken
     assert!(std::net::TcpStream::connect(addr).is_err());
     hoso.bridge_close();
 }
+
+#[test]
+fn card_photos_from_the_phone_are_read_and_proposed_and_a_photo_without_a_card_is_refused() {
+    use hoso_cccd::synth::{Difficulty, Rng, card_photo, card_text};
+    let dir = tempfile::tempdir().expect("tmp");
+    let hoso = Arc::new(open(dir.path()));
+    let id = hoso.create_dossier("1.001193", &[]).expect("draft").id;
+    let status = hoso.bridge_open_card(&id, Some("127.0.0.1")).expect("open");
+    assert_eq!(status.component, "");
+    assert_eq!((status.cards_read, status.card.is_some()), (0, false));
+
+    // A page with no card code: the phone is told to retake it.
+    let page = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hoso-scan/tests/fixtures/p003_normal.jpg"
+    ))
+    .expect("fixture photo");
+    let (code, body) = post(&status.url, "IMG_0001.jpg", &page);
+    assert_eq!(code, 409, "{body}");
+    assert!(body.contains("Không tìm thấy mã QR"), "{body}");
+    assert_eq!(hoso.bridge_status().expect("open").cards_read, 0);
+
+    let text = card_text(&mut Rng::new(21));
+    let (code, body) =
+        post(&status.url, "IMG_0002.jpg", &card_photo(&text, 21, Difficulty::Realistic));
+    assert_eq!(code, 201, "{body}");
+    let status = hoso.bridge_status().expect("open");
+    assert_eq!(status.cards_read, 1);
+    let card = status.card.expect("a card read");
+    assert_eq!(card.card.id_number, hoso_cccd::parse(&text).unwrap().id_number);
+    assert_eq!(card.changes.len(), 5, "an empty applicant block: every field proposed");
+    // The card photo is not kept in the dossier.
+    let d = hoso.dossier(&id).expect("dossier");
+    assert!(d.components.iter().all(|c| c.pages.is_empty()));
+    hoso.bridge_close();
+}

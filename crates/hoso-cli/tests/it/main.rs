@@ -346,6 +346,11 @@ fn cccd_prints_a_card_or_a_coded_error_per_photo() {
     assert_eq!(lines[0]["date_of_birth"], expected.date_of_birth.as_str());
     assert!(lines[0]["date_of_birth"].as_str().unwrap().len() == 10);
     assert!(lines[0]["mismatch"].is_null());
+    // Generated cards print addresses with the old units: each has its new form.
+    assert_eq!(lines[0]["address"], expected.address.as_str());
+    let new = lines[0]["address_new"].as_str().expect("address_new");
+    assert_eq!(Some(new), expected.address_new.as_deref());
+    assert!(!["huyện", "quận", "thị xã"].iter().any(|d| new.to_lowercase().contains(d)), "{new}");
     assert_eq!(lines[1]["error"], "not_an_image");
     assert!(lines[1]["message"].as_str().unwrap().contains("không phải ảnh"));
 }

@@ -2,6 +2,7 @@
 // (tauri.ts, the only module that imports @tauri-apps/api); tests use a fake.
 
 import type {
+  AddressNew,
   ApiError,
   BridgeStatus,
   CardProposal,
@@ -17,6 +18,8 @@ import type {
   SaveOutcome,
   SendReport,
   Startup,
+  UnitHit,
+  UnitProvince,
   WatchFolderInfo,
 } from '../bindings';
 
@@ -53,6 +56,8 @@ export interface Backend {
   bridgeAddresses(): Promise<LanAddress[]>;
   /** Opens the phone bridge for one paper (closing any other); `address` null: the first. */
   bridgeOpen(id: string, component: string, address: string | null): Promise<BridgeStatus>;
+  /** Opens the phone bridge for "Quét CCCD": photos are read as cards, the last in `card`. */
+  bridgeOpenCard(id: string, address: string | null): Promise<BridgeStatus>;
   /** The open bridge, or null when it is closed. */
   bridgeStatus(): Promise<BridgeStatus | null>;
   /** Refuses everything more from one phone. */
@@ -77,6 +82,12 @@ export interface Backend {
   readCard(id: string, file: File): Promise<CardProposal>;
   /** The same from a page already in the dossier. */
   readCardFromPage(id: string, pageId: number): Promise<CardProposal>;
+  /** The 34 provinces after the 2025 reform. */
+  unitProvinces(): Promise<UnitProvince[]>;
+  /** Communes matching `query` (diacritics ignored), within `province` (a code) if given. */
+  unitSearch(query: string, province: string | null): Promise<UnitHit[]>;
+  /** `address` in its new form when written with the old units, else null. */
+  addressNew(address: string): Promise<AddressNew | null>;
   /** Calls `listener` whenever the inbox or a watched folder changes; returns an unsubscribe. */
   onInbox(listener: () => void): () => void;
   /** Freezes a complete draft into the outbox; it goes out by itself. */

@@ -64,6 +64,7 @@ export const tauriBackend: Backend = {
   saveComponentPdf: (id, component) => call('save_component_pdf', { id, component }),
   bridgeAddresses: () => call('bridge_addresses'),
   bridgeOpen: (id, component, address) => call('bridge_open', { id, component, address }),
+  bridgeOpenCard: (id, address) => call('bridge_open_card', { id, address }),
   bridgeStatus: () => call('bridge_status'),
   bridgeCutOff: (phone) => call('bridge_cut_off', { phone }),
   bridgeClose: () => call('bridge_close'),
@@ -85,6 +86,9 @@ export const tauriBackend: Backend = {
     }
   },
   readCardFromPage: (id, pageId) => call('read_card_from_page', { id, pageId }),
+  unitProvinces: () => call('unit_provinces'),
+  unitSearch: (query, province) => call('unit_search', { query, province }),
+  addressNew: (address) => call('address_new', { address }),
   onInbox(listener) {
     const unlisten = listen('hoso://inbox', () => listener());
     return () => void unlisten.then((f) => f());
