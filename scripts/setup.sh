@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 TAURI_DRIVER_VERSION=2.1.0
 
 APT_PACKAGES=(
-  build-essential pkg-config file curl
+  build-essential pkg-config file curl python3
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   librsvg2-dev libayatana-appindicator3-dev libssl-dev libdbus-1-dev
   libheif-dev
@@ -60,6 +60,27 @@ npm_ci() {
 npm_ci ui
 npm_ci tests/e2e
 npm_ci tests/tus-peer
+
+# Test peers no one here wrote, fetched from PyPI by pinned file and SHA-256 (pure Python; the
+# tests import them straight from the wheel): vietnam-qr-pay (MIT) reads HoSo's VietQR codes.
+peer() {
+  local name=$1 file=$2 sha=$3 dest=".cache/peers/$2"
+  if [ -f "$dest" ] && [ "$(sha256sum "$dest" | cut -d' ' -f1)" = "$sha" ]; then return; fi
+  echo "setup: fetching $file from PyPI"
+  mkdir -p .cache/peers
+  local url
+  url=$(curl -fsSL --retry 3 "https://pypi.org/simple/$name/" | grep -o "https://[^\"#]*/$file" | head -n1)
+  [ -n "$url" ] || { echo "setup: $file is not on PyPI's index" >&2; exit 1; }
+  curl -fsSL --retry 3 -o "$dest.part" "$url"
+  if [ "$(sha256sum "$dest.part" | cut -d' ' -f1)" != "$sha" ]; then
+    echo "setup: $file does not have the pinned SHA-256" >&2
+    rm -f "$dest.part"
+    exit 1
+  fi
+  mv "$dest.part" "$dest"
+}
+peer vietnam-qr-pay vietnam_qr_pay-1.0.0-py3-none-any.whl \
+  100b736f9eae929a1ed47432728c58c7c8370dfeb427ecabf424f25d7b2d28cb
 
 # tauri-driver bridges WebDriver to WebKitWebDriver for the end-to-end tests.
 if ! cargo install --list | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then

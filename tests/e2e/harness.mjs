@@ -23,7 +23,8 @@ const miniBrowser =
   process.env.HOSO_PHONE_BROWSER ??
   execFileSync('sh', ['-c', 'ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser | head -n 1']).toString().trim();
 
-async function freePort() {
+/** A free TCP port on 127.0.0.1 (for a server a test starts). */
+export async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

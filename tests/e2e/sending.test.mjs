@@ -3,13 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { axeViolations, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+import { axeViolations, freePort, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
 
 const bin = (name) => path.join(root, 'target', 'debug', name);
 let display;
@@ -20,15 +18,6 @@ before(async () => {
 
 after(() => display?.stop());
 
-async function freePort() {
-  const s = createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address();
-  s.close();
-  await once(s, 'close');
-  return port;
-}
 
 test('a queued dossier goes from "Chờ gửi" to "Đã nộp" when the portal comes up', async () => {
   const dataDir = tempDataDir();

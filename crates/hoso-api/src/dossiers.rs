@@ -66,12 +66,17 @@ impl Hoso {
             let record = store.dossier(id).map_err(|e| self.store_err(e))?;
             let sending = self.sending(&store, id).map_err(|e| self.store_err(e))?;
             let extras = (|| -> hoso_store::Result<_> {
-                Ok((store.receipt(id)?.1, store.results(id)?, store.events(id)?))
+                Ok((
+                    store.receipt(id)?.1,
+                    store.results(id)?,
+                    store.events(id)?,
+                    store.payment(id)?,
+                ))
             })()
             .map_err(|e| self.store_err(e))?;
             (record, sending, extras)
         };
-        let (status_message, results, events) = extras;
+        let (status_message, results, events, payment) = extras;
         let procedure = self.catalogue.procedure(&record.row.procedure_code);
         let with_pages = components_with_pages(&record);
         let (summary, issues) = self.evaluate_record(&record);
@@ -104,8 +109,17 @@ impl Hoso {
                     .collect()
             })
             .unwrap_or_default();
+        let draft = state(record.row.state) == crate::types::DossierState::Draft;
+        let fee_day = self.fee_day(draft, &events);
+        let fee = crate::fee::fee_info(&match procedure {
+            Some(p) => p.fee_quote(&record.values, fee_day),
+            None => hoso_catalogue::FeeRule::Province.quote(&record.values, fee_day),
+        });
+        let payment = payment.as_ref().map(crate::fee::payment_info).transpose()?;
         let row = record.row;
         Ok(Dossier {
+            fee,
+            payment,
             id: row.id,
             procedure_code: row.procedure_code,
             procedure: procedure.map(detail),
@@ -142,15 +156,26 @@ impl Hoso {
         let now = self.clock.now_ms();
         let today = self.today();
         let mut issues = Vec::new();
+        let mut quote = None;
         let summary = self
             .store()
             .update_values(id, &pairs, now, |c| {
                 let (summary, found) = evaluate(Some(procedure), c, today);
                 issues = found;
+                quote = Some(procedure.fee_quote(c.values, today));
                 summary
             })
             .map_err(|e| self.store_err(e))?;
-        Ok(SaveOutcome { title: summary.title, issues, missing: summary.missing, saved_at: now })
+        let fee = crate::fee::fee_info(
+            &quote.unwrap_or_else(|| procedure.fee_quote(&Default::default(), today)),
+        );
+        Ok(SaveOutcome {
+            title: summary.title,
+            issues,
+            missing: summary.missing,
+            fee,
+            saved_at: now,
+        })
     }
 
     /// Attaches a file to a component of a dossier.
@@ -272,7 +297,21 @@ fn checked_changes(
     changes
         .iter()
         .map(|c| {
-            if procedure.field(&c.key).is_none() {
+            let delivery =
+                c.key == crate::fee::DELIVERY_METHOD || c.key == crate::fee::DELIVERY_ADDRESS;
+            if c.key == crate::fee::DELIVERY_METHOD
+                && !c.value.is_empty()
+                && !crate::fee::DELIVERY_METHODS.contains(&c.value.as_str())
+            {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "delivery.method must be one of {}",
+                        crate::fee::DELIVERY_METHODS.join(", ")
+                    ),
+                ));
+            }
+            if !delivery && procedure.field(&c.key).is_none() {
                 return Err(ApiError::new(
                     ErrorCode::UnknownField,
                     format!("procedure {} has no field {}", procedure.code, c.key),

@@ -62,7 +62,12 @@ impl Hoso {
                 }
             }
             record.pages = pages;
-            hoso_outbox::enqueue(&store, &record, now).map_err(|e| self.store_err(e))?;
+            let fee = self
+                .catalogue
+                .procedure(&record.row.procedure_code)
+                .map(|p| p.fee_quote(&record.values, self.today()))
+                .and_then(|q| crate::fee::fee_body(&q));
+            hoso_outbox::enqueue(&store, &record, fee, now).map_err(|e| self.store_err(e))?;
         }
         self.dossier(id)
     }
@@ -82,6 +87,14 @@ impl Hoso {
             return Err(ApiError::new(
                 ErrorCode::NotReady,
                 format!("dossier {id} still has {} missing items", summary.missing),
+            ));
+        }
+        let by_post = record.values.get(crate::fee::DELIVERY_METHOD).is_some_and(|m| m == "post");
+        let address = record.values.get(crate::fee::DELIVERY_ADDRESS).map_or("", |a| a.trim());
+        if by_post && address.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::NotReady,
+                format!("dossier {id}: the result goes by post but no address is given"),
             ));
         }
         Ok(())
@@ -116,7 +129,11 @@ impl Hoso {
 
     /// "Gửi ngay": every waiting dossier is due now.
     pub fn send_now(&self) -> Result<()> {
-        self.store().retry_all_now().map_err(|e| self.store_err(e))
+        let store = self.store();
+        store.retry_all_now().map_err(|e| self.store_err(e))?;
+        // And ask the portal for news now (a payment just made, a result).
+        hoso_outbox::Sender::check_status_now(&store)
+            .map_err(|hoso_outbox::Error::Store(e)| self.store_err(e))
     }
 
     /// Lets the façade report live upload progress from the sender running in this process.
@@ -327,6 +344,29 @@ impl Hoso {
             state: state_words(d.state).to_owned(),
             portal: self.portal_url()?.0,
             dossier_id: d.id.clone(),
+            payment: match &d.payment {
+                Some(p) => match p.paid_at {
+                    Some(at) => format!(
+                        "{} — đã thanh toán lúc {} (nội dung {})",
+                        p.amount_text,
+                        vietnam_time(at),
+                        p.reference
+                    ),
+                    None => {
+                        format!("{} — chưa thanh toán (nội dung {})", p.amount_text, p.reference)
+                    }
+                },
+                None => String::new(),
+            },
+            delivery: match d.values.get(crate::fee::DELIVERY_METHOD).map(String::as_str) {
+                Some("post") => format!(
+                    "Qua bưu điện, tới {}",
+                    d.values.get(crate::fee::DELIVERY_ADDRESS).map_or("", |a| a.as_str())
+                ),
+                Some("download") => "Tải về trên HoSo".to_owned(),
+                Some("desk") => "Tại bộ phận một cửa".to_owned(),
+                _ => String::new(),
+            },
             files,
             printed_at: vietnam_time(self.clock.now_ms()),
         };

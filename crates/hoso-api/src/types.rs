@@ -550,6 +550,70 @@ pub struct Dossier {
     pub sending: Option<Sending>,
     pub results: Vec<ResultInfo>,
     pub timeline: Vec<TimelineEntry>,
+    /// The fee, worked out offline from the catalogue (for a finalised dossier, as of the day
+    /// it was finalised).
+    pub fee: FeeInfo,
+    /// The portal's payment request, once it has made one.
+    pub payment: Option<PaymentInfo>,
+}
+
+/// What a fee amounts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    /// A figure (see `total`).
+    Amount,
+    /// Nothing to pay.
+    Free,
+    /// Set by the province: no figure here.
+    Province,
+    /// Depends on fields not filled in yet.
+    Incomplete,
+}
+
+/// One line of a fee's breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeLineInfo {
+    pub label: String,
+    /// Đồng; negative for a reduction.
+    #[ts(type = "number")]
+    pub amount: i64,
+    /// "7.000đ".
+    pub amount_text: String,
+}
+
+/// A dossier's fee with its breakdown in Vietnamese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeInfo {
+    pub kind: FeeKind,
+    #[ts(type = "number")]
+    pub total: u64,
+    pub total_text: String,
+    pub lines: Vec<FeeLineInfo>,
+    pub note: String,
+}
+
+/// A payment request: what to transfer, to whom, with which purpose, and whether it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentInfo {
+    #[ts(type = "number")]
+    pub amount: u64,
+    pub amount_text: String,
+    pub reference: String,
+    pub bank_bin: String,
+    pub bank_name: String,
+    pub account: String,
+    pub account_name: String,
+    pub paid: bool,
+    #[ts(type = "number | null")]
+    pub paid_at: Option<i64>,
+    /// The VietQR payload (what the QR code holds).
+    pub vietqr: String,
+    /// The VietQR code as an SVG document.
+    pub qr_svg: String,
 }
 
 /// A field to set; an empty value clears it.
@@ -567,6 +631,8 @@ pub struct SaveOutcome {
     pub title: String,
     pub issues: Vec<FieldIssue>,
     pub missing: u32,
+    /// The fee with the values as saved.
+    pub fee: FeeInfo,
     #[ts(type = "number")]
     pub saved_at: i64,
 }
@@ -742,6 +808,10 @@ pub fn typescript_bindings() -> String {
         UnitHit::decl(&cfg),
         AddressNew::decl(&cfg),
         CardProposal::decl(&cfg),
+        FeeKind::decl(&cfg),
+        FeeLineInfo::decl(&cfg),
+        FeeInfo::decl(&cfg),
+        PaymentInfo::decl(&cfg),
         ComponentStatus::decl(&cfg),
         Dossier::decl(&cfg),
         FieldChange::decl(&cfg),

@@ -59,6 +59,17 @@ impl CivilDate {
         Self::from_days_since_epoch(days)
     }
 
+    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil), to count days between dates.
+    pub fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Converts a day count since 1970-01-01 to a date (Howard Hinnant's civil-from-days).
     fn from_days_since_epoch(days: i64) -> Self {
         let z = days + 719_468;
@@ -97,6 +108,14 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_counts_round_trip() {
+        for days in [-800_000i64, -1, 0, 59, 60, 365, 11_016, 20_000, 2_932_896] {
+            assert_eq!(CivilDate::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(CivilDate::new(2025, 7, 1).unwrap().days_since_epoch(), 20_270);
+    }
 
     #[test]
     fn parses_form_dates_and_rejects_impossible_ones() {

@@ -6,12 +6,14 @@
 //! or transport: the store keeps values, the façade turns these types into IPC types.
 
 mod civil_date;
+mod fee;
 mod model;
 mod search;
 pub mod text;
 mod validate;
 
 pub use civil_date::CivilDate;
+pub use fee::{FeeKind, FeeLine, FeeQuote, FeeRule, Tier, vnd};
 pub use model::{
     Catalogue, Component, CopyKind, Field, FieldKind, Level, OnlineLevel, Procedure, Section,
     compare_versions,

@@ -28,7 +28,10 @@ pub struct Procedure {
     /// Smaller is more common; the picker lists common procedures first.
     pub rank: u32,
     pub time_limit: String,
+    /// The fee as the catalogue words it.
     pub fee: String,
+    /// How the fee is worked out; `None`: set by the province.
+    pub fee_rule: Option<crate::FeeRule>,
     pub result: String,
     pub legal_basis: Vec<String>,
     pub components: Vec<Component>,
@@ -166,6 +169,8 @@ struct FileProcedure {
     rank: u32,
     time_limit: String,
     fee: String,
+    #[serde(default)]
+    fee_rule: Option<crate::FeeRule>,
     result: String,
     #[serde(default)]
     legal_basis: Vec<String>,
@@ -212,6 +217,9 @@ impl Catalogue {
                 sections.push(Section { title: s.title, fields: s.fields });
             }
             check_fields(&p.code, &sections)?;
+            if let Some(rule) = &p.fee_rule {
+                check_fee_rule(&p.code, rule, &sections)?;
+            }
             let mut component_codes = HashSet::new();
             for c in &p.components {
                 if !component_codes.insert(c.code.as_str()) {
@@ -232,6 +240,7 @@ impl Catalogue {
                 rank: p.rank,
                 time_limit: p.time_limit,
                 fee: p.fee,
+                fee_rule: p.fee_rule,
                 result: p.result,
                 legal_basis: p.legal_basis,
                 components: p.components,
@@ -245,6 +254,31 @@ impl Catalogue {
 
     pub fn procedure(&self, code: &str) -> Option<&Procedure> {
         self.procedures.iter().find(|p| p.code == code)
+    }
+}
+
+/// A fee rule may only read fields the procedure has.
+fn check_fee_rule(code: &str, rule: &crate::FeeRule, sections: &[Section]) -> Result<()> {
+    use crate::FeeRule as R;
+    let has = |key: &str| sections.iter().flat_map(|s| &s.fields).any(|f| f.key == key);
+    let missing = match rule {
+        R::PerPage { pages_field, copies_field, tiers, .. } => {
+            if tiers.is_empty() || tiers.windows(2).any(|w| w[0].from >= w[1].from) {
+                return Err(Error::Invalid(format!("procedure {code}: fee tiers out of order")));
+            }
+            [pages_field, copies_field].into_iter().find(|k| !has(k))
+        }
+        R::OnTime { date_field, late, .. } => {
+            check_fee_rule(code, late, sections)?;
+            (!has(date_field)).then_some(date_field)
+        }
+        R::Free | R::Fixed { .. } | R::Province => None,
+    };
+    match missing {
+        Some(key) => {
+            Err(Error::Invalid(format!("procedure {code}: the fee reads unknown field {key}")))
+        }
+        None => Ok(()),
     }
 }
 
@@ -275,6 +309,11 @@ impl Procedure {
 
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields().find(|f| f.key == key)
+    }
+
+    /// The fee for a dossier of this procedure with these values, made on `today`.
+    pub fn fee_quote(&self, values: &crate::Values, today: crate::CivilDate) -> crate::FeeQuote {
+        self.fee_rule.as_ref().unwrap_or(&crate::FeeRule::Province).quote(values, today)
     }
 }
 

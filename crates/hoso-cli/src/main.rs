@@ -72,6 +72,15 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The fee of a dossier, worked out offline from the catalogue: total and breakdown (JSON).
+    Fee { id: String },
+    /// The portal's payment request for a dossier: prints the VietQR payload (JSON with
+    /// `--json`: amount, bank, account, purpose, paid); `--qr FILE` writes the code as a PNG.
+    Pay {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        qr: Option<PathBuf>,
+    },
     /// Turn phone photos into clean pages: DIR/<stem>.pdf, DIR/<stem>.corners.json and
     /// DIR/report.json. Needs no data directory.
     Scan {
@@ -357,6 +366,25 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
                 emit(&mut out, &written)
             } else {
                 writeln!(out, "{}", path.display()).map_err(io_err)
+            }
+        }
+        Command::Fee { id } => emit(&mut out, &hoso.fee(&id)?),
+        Command::Pay { id, qr } => {
+            let mut payment = hoso.payment(&id)?;
+            if let Some(path) = &qr {
+                let png = hoso.payment_qr_png(&id, 8)?;
+                std::fs::write(path, &png).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::InvalidInput,
+                        format!("cannot write {}: {e}", path.display()),
+                    )
+                })?;
+            }
+            if json {
+                payment.qr_svg.clear();
+                emit(&mut out, &payment)
+            } else {
+                writeln!(out, "{}", payment.vietqr).map_err(io_err)
             }
         }
         Command::Send { wait, timeout } => {

@@ -6,8 +6,14 @@ use hoso_store::{DossierRecord, Store};
 use serde_json::{Value, json};
 
 /// Freezes a dossier into the outbox. The body lists every page as a file (component, name,
-/// media type, SHA-256, size); each distinct file is uploaded once.
-pub fn enqueue(store: &Store, record: &DossierRecord, now: i64) -> hoso_store::Result<()> {
+/// media type, SHA-256, size); each distinct file is uploaded once. `fee` (`{ total, lines }`,
+/// worked out from the catalogue) goes with it when there is one to pay.
+pub fn enqueue(
+    store: &Store,
+    record: &DossierRecord,
+    fee: Option<Value>,
+    now: i64,
+) -> hoso_store::Result<()> {
     let files: Vec<Value> = record
         .pages
         .iter()
@@ -21,12 +27,15 @@ pub fn enqueue(store: &Store, record: &DossierRecord, now: i64) -> hoso_store::R
             })
         })
         .collect();
-    let body = json!({
+    let mut body = json!({
         "clientId": record.row.id,
         "procedureCode": record.row.procedure_code,
         "values": record.values,
         "files": files,
     });
+    if let Some(fee) = fee {
+        body["fee"] = fee;
+    }
     let mut seen = BTreeSet::new();
     let unique: Vec<(String, i64)> = record
         .pages

@@ -24,6 +24,35 @@ pub struct Receipt {
     pub receipt: String,
     pub state: String,
     pub received_at: i64,
+    /// What there is to pay, when the dossier has a fee.
+    #[serde(default)]
+    pub payment: Option<PaymentRequest>,
+}
+
+/// A payment request: amount, beneficiary and purpose; `paid_at` once the bank said so.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRequest {
+    pub amount: u64,
+    pub reference: String,
+    pub bank_bin: String,
+    pub account: String,
+    pub account_name: String,
+    pub paid_at: Option<i64>,
+}
+
+impl PaymentRequest {
+    /// As the store keeps it.
+    pub fn to_store(&self) -> hoso_store::Payment {
+        hoso_store::Payment {
+            amount: i64::try_from(self.amount).unwrap_or(i64::MAX),
+            reference: self.reference.clone(),
+            bank_bin: self.bank_bin.clone(),
+            account: self.account.clone(),
+            account_name: self.account_name.clone(),
+            paid_at: self.paid_at,
+        }
+    }
 }
 
 /// A change in the status feed.
@@ -37,6 +66,9 @@ pub struct Change {
     pub message: String,
     pub at: i64,
     pub results: Vec<ResultDoc>,
+    /// The dossier's payment request as it is now, when it has one.
+    #[serde(default)]
+    pub payment: Option<PaymentRequest>,
 }
 
 /// A result document in a change.

@@ -130,6 +130,12 @@ impl Sender {
         Ok(!self.store.due_jobs(now)?.is_empty() || self.status_due(now)?)
     }
 
+    /// Makes the next status check due now ("Gửi ngay", "Kiểm tra thanh toán").
+    pub fn check_status_now(store: &Store) -> Result<()> {
+        store.set_kv(NEXT_STATUS_KEY, Some("0"))?;
+        Ok(())
+    }
+
     /// Jobs still to send (not sent, not set aside, not in the trash).
     pub fn outstanding(&self) -> Result<usize> {
         Ok(self.store.outstanding_jobs()?)
@@ -395,6 +401,13 @@ impl Sender {
                     receipt.received_at,
                     self.clock.now_ms(),
                 )?;
+                if let Some(p) = &receipt.payment {
+                    self.store.record_payment(
+                        &job.dossier_id,
+                        &p.to_store(),
+                        self.clock.now_ms(),
+                    )?;
+                }
                 self.progress.finish(&job.dossier_id);
                 report.submitted.push((job.dossier_id.clone(), receipt.receipt));
                 // Follow the new dossier soon.
@@ -471,6 +484,9 @@ impl Sender {
                 if self.store.apply_status(&change, self.clock.now_ms())? {
                     applied += 1;
                 }
+                if let Some(p) = &c.payment {
+                    self.store.record_payment(&c.client_id, &p.to_store(), self.clock.now_ms())?;
+                }
                 cursor = c.seq;
                 self.store.set_kv(CURSOR_KEY, Some(&cursor.to_string()))?;
             }
@@ -486,7 +502,13 @@ impl Sender {
             self.store.kv(STATUS_IDLE_KEY)?.and_then(|v| v.parse().ok()).unwrap_or(0) + 1
         };
         self.store.set_kv(STATUS_IDLE_KEY, Some(&idle.to_string()))?;
-        let wait = (30_000i64 << idle.min(5)).min(15 * MINUTE);
+        // While a fee waits to be paid, look every 30 s: the person is probably at their
+        // banking app and wants to see "Đã thanh toán".
+        let wait = if self.store.unpaid_payments()? > 0 {
+            30_000
+        } else {
+            (30_000i64 << idle.min(5)).min(15 * MINUTE)
+        };
         let next = self.clock.now_ms() + wait;
         self.store.set_kv(NEXT_STATUS_KEY, Some(&next.to_string()))?;
         Ok(())

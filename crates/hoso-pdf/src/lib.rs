@@ -53,6 +53,11 @@ pub struct Receipt {
     pub state: String,
     pub portal: String,
     pub dossier_id: String,
+    /// The fee and what was paid ("15.000đ — đã thanh toán lúc 10:02 22/11/2026, nội dung
+    /// HOSO…"), empty when there was none to pay.
+    pub payment: String,
+    /// How the result comes back, in words.
+    pub delivery: String,
     pub files: Vec<ReceiptFile>,
     /// When this paper was made.
     pub printed_at: String,
@@ -183,6 +188,8 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>> {
         ("Người nộp", r.applicant.clone()),
         ("Cổng dịch vụ công nhận lúc", r.received_at.clone()),
         ("Tình trạng", r.state.clone()),
+        ("Lệ phí", r.payment.clone()),
+        ("Nhận kết quả", r.delivery.clone()),
         ("Nơi nộp", r.portal.clone()),
     ] {
         if !value.trim().is_empty() {
@@ -227,6 +234,9 @@ mod tests {
             state: "Đã nộp".into(),
             portal: "http://127.0.0.1:8787".into(),
             dossier_id: "0193f2c4-5b6a-7c3d-8e9f-2a4b6c8d0e1f".into(),
+            payment: "10.000đ — đã thanh toán lúc 10:02 22/11/2026 (nội dung HOSOHS261122000042K)"
+                .into(),
+            delivery: "Tại bộ phận một cửa".into(),
             files: (0..files)
                 .map(|i| ReceiptFile {
                     component: "Giấy tờ, văn bản cần chứng thực chữ ký".into(),
@@ -258,6 +268,8 @@ mod tests {
             "GIẤY BIÊN NHẬN HỒ SƠ",
             "2.000884",
             "hợp-đồng-trang-2.pdf",
+            "Lệ phí: 10.000đ — đã thanh toán lúc 10:02 22/11/2026",
+            "Nhận kết quả: Tại bộ phận một cửa",
         ] {
             assert!(text.contains(needle), "{needle:?} not in the text layer: {text}");
         }

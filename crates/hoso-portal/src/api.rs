@@ -82,6 +82,27 @@ struct Submission {
     #[serde(default)]
     #[allow(dead_code)]
     on_behalf_of: Option<String>,
+    /// The fee the app worked out from the catalogue; a payment request is made when above 0.
+    #[serde(default)]
+    fee: Option<Fee>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Fee {
+    total: u64,
+    #[serde(default)]
+    #[allow(dead_code)]
+    lines: Vec<FeeLine>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FeeLine {
+    #[allow(dead_code)]
+    label: String,
+    #[allow(dead_code)]
+    amount: i64,
 }
 
 #[derive(Deserialize)]
@@ -192,6 +213,8 @@ pub(crate) async fn submit(
         receipt_prefix: portal.config.receipt_prefix.clone(),
         yymmdd: vietnam_yymmdd(now),
         now,
+        fee: sub.fee.as_ref().map_or(0, |f| f.total),
+        payee: portal.config.payee.clone(),
     };
     let outcome = portal.submits.submit(&portal, request).await;
     match outcome {

@@ -8,7 +8,10 @@ use serde::Serialize;
 
 use crate::receipt;
 
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_portal.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_portal.sql")),
+    (2, include_str!("../migrations/0002_payment.sql")),
+];
 
 /// Errors of the portal's database.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +73,46 @@ pub struct ReceiptInfo {
     pub receipt: String,
     pub state: String,
     pub received_at: i64,
+    /// What there is to pay, when the dossier has a fee.
+    pub payment: Option<PaymentInfo>,
+}
+
+/// A dossier's payment request: what to transfer, to whom, with which purpose; and whether the
+/// bank has said it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentInfo {
+    pub amount: u64,
+    pub reference: String,
+    pub bank_bin: String,
+    pub account: String,
+    pub account_name: String,
+    pub paid_at: Option<i64>,
+}
+
+/// Who fees are paid to (the portal's configuration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payee {
+    pub bank_bin: String,
+    pub account: String,
+    pub account_name: String,
+}
+
+fn payment_of(conn: &Connection, client_id: &str) -> rusqlite::Result<Option<PaymentInfo>> {
+    conn.prepare_cached(
+        "SELECT amount, reference, bank_bin, account, account_name, paid_at FROM payment WHERE client_id = ?1",
+    )?
+    .query_row([client_id], |r| {
+        Ok(PaymentInfo {
+            amount: r.get::<_, i64>(0)? as u64,
+            reference: r.get(1)?,
+            bank_bin: r.get(2)?,
+            account: r.get(3)?,
+            account_name: r.get(4)?,
+            paid_at: r.get(5)?,
+        })
+    })
+    .optional()
 }
 
 /// Why a submission's files are not acceptable.
@@ -94,6 +137,8 @@ pub struct Change {
     pub message: String,
     pub at: i64,
     pub results: Vec<ResultDoc>,
+    /// The dossier's payment request as it is now, when it has one.
+    pub payment: Option<PaymentInfo>,
 }
 
 /// A result document attached to a change.
@@ -336,6 +381,7 @@ impl Db {
                     message: r.get(4)?,
                     at: r.get(5)?,
                     results: Vec::new(),
+                    payment: None,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -344,6 +390,7 @@ impl Db {
         )?;
         for c in &mut changes {
             c.results = stmt.query_map([c.seq], read_result)?.collect::<rusqlite::Result<_>>()?;
+            c.payment = payment_of(&self.conn, &c.client_id)?;
         }
         Ok(changes)
     }
@@ -361,10 +408,49 @@ impl Db {
                         receipt: r.get(0)?,
                         state: r.get(1)?,
                         received_at: r.get(2)?,
+                        payment: None,
                     })
                 },
             )
-            .optional()?)
+            .optional()?
+            .map(|mut info| {
+                info.payment = payment_of(&self.conn, client_id)?;
+                Ok::<_, rusqlite::Error>(info)
+            })
+            .transpose()?)
+    }
+
+    /// The bank's notification, as the operator enters it: the dossier's payment (by client id,
+    /// receipt or payment reference) has arrived. Appends a change so the citizen's app sees
+    /// it; a payment already marked paid is left as it was.
+    pub fn mark_paid(&mut self, key: &str, now: i64) -> DbResult<PaymentInfo> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (client_id, state): (String, String) = tx
+            .query_row(
+                "SELECT d.client_id, d.state FROM dossier d JOIN payment p ON p.client_id = d.client_id
+                 WHERE d.client_id = ?1 OR d.receipt = ?1 OR p.reference = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| DbError::NoDossier(key.to_owned()))?;
+        let n = tx.execute(
+            "UPDATE payment SET paid_at = ?2 WHERE client_id = ?1 AND paid_at IS NULL",
+            params![client_id, now],
+        )?;
+        if n > 0 {
+            let amount: i64 = tx.query_row(
+                "SELECT amount FROM payment WHERE client_id = ?1",
+                [&client_id],
+                |r| r.get(0),
+            )?;
+            let message = format!("Đã nhận thanh toán {}", hoso_catalogue::vnd(amount));
+            set_state_tx(&tx, &client_id, &state, &message, now)?;
+        }
+        let info =
+            payment_of(&tx, &client_id)?.ok_or_else(|| DbError::NoDossier(key.to_owned()))?;
+        tx.commit()?;
+        Ok(info)
     }
 
     /// The back office moves a dossier (by client id or receipt) to `state`, optionally with
@@ -463,6 +549,9 @@ pub struct SubmitRequest {
     /// Vietnam's day (YYMMDD) when it arrived.
     pub yymmdd: String,
     pub now: i64,
+    /// The fee the dossier states (đồng), and who it is paid to.
+    pub fee: u64,
+    pub payee: Payee,
 }
 
 fn submit_in(
@@ -483,7 +572,9 @@ fn submit_in(
         })
         .optional()?;
     if let Some((receipt, state, received_at, hash)) = existing {
-        let info = ReceiptInfo { client_id: r.client_id.clone(), receipt, state, received_at };
+        let payment = payment_of(tx, &r.client_id)?;
+        let info =
+            ReceiptInfo { client_id: r.client_id.clone(), receipt, state, received_at, payment };
         return Ok(Ok(if hash == r.body_sha256 {
             Submitted::Replay(info)
         } else {
@@ -506,13 +597,32 @@ fn submit_in(
     )?
     .execute(params![r.client_id, r.token_hash, receipt, r.body_sha256, r.procedure_code, r.body, r.now])?;
     insert_files(tx, &r.client_id, &r.files, None)?;
+    if r.fee > 0 {
+        // The transfer's purpose: the receipt in letters and digits (banks drop the rest).
+        let reference: String =
+            format!("HOSO {receipt}").chars().filter(char::is_ascii_alphanumeric).collect();
+        tx.prepare_cached(
+            "INSERT INTO payment (client_id, amount, reference, bank_bin, account, account_name, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            r.client_id,
+            r.fee as i64,
+            reference,
+            r.payee.bank_bin,
+            r.payee.account,
+            r.payee.account_name,
+            r.now
+        ])?;
+    }
     tx.prepare_cached("INSERT INTO change (client_id, token_hash, state, message, at) VALUES (?1, ?2, 'received', '', ?3)")?
         .execute(params![r.client_id, r.token_hash, r.now])?;
     Ok(Ok(Submitted::New(ReceiptInfo {
         client_id: r.client_id.clone(),
-        receipt,
-        state: "received".to_owned(),
         received_at: r.now,
+        state: "received".to_owned(),
+        payment: payment_of(tx, &r.client_id)?,
+        receipt,
     })))
 }
 

@@ -57,6 +57,8 @@ pub struct Config {
     pub receipt_prefix: String,
     /// A catalogue file to serve instead of the bundled one.
     pub catalogue_json: Option<String>,
+    /// The account fees are paid into (a made-up one by default: this is a reference portal).
+    pub payee: db::Payee,
     pub faults: Faults,
 }
 
@@ -70,6 +72,11 @@ impl Config {
             sweep_interval: Duration::from_secs(60),
             receipt_prefix: "HS".to_owned(),
             catalogue_json: None,
+            payee: db::Payee {
+                bank_bin: "970415".to_owned(),
+                account: "113366668888".to_owned(),
+                account_name: "UBND XA HOSO MAU".to_owned(),
+            },
             faults: Faults::default(),
         }
     }

@@ -37,6 +37,15 @@ struct Cli {
     /// Receipt code prefix.
     #[arg(long, default_value = "HS")]
     receipt_prefix: String,
+    /// NAPAS BIN of the bank fees are paid into (6 digits).
+    #[arg(long, default_value = "970415")]
+    payee_bin: String,
+    /// The account fees are paid into.
+    #[arg(long, default_value = "113366668888")]
+    payee_account: String,
+    /// The account holder's name, as banking apps show it.
+    #[arg(long, default_value = "UBND XA HOSO MAU")]
+    payee_name: String,
     /// Serve this catalogue file instead of the bundled one.
     #[arg(long, value_name = "FILE")]
     catalogue: Option<PathBuf>,
@@ -94,6 +103,9 @@ enum DossierAction {
         #[arg(long = "result", value_name = "FILE")]
         results: Vec<PathBuf>,
     },
+    /// Stand in for the bank's notification: the fee of a dossier (by client id, receipt or
+    /// payment reference) has been paid. Prints the payment (JSON).
+    Pay { key: String },
 }
 
 fn main() -> Result<()> {
@@ -146,6 +158,12 @@ fn main() -> Result<()> {
             println!("{}", serde_json::json!({ "seq": seq, "state": state }));
             Ok(())
         }
+        Some(Command::Dossiers { action: DossierAction::Pay { key } }) => {
+            let mut db = Db::open(&data)?;
+            let paid = db.mark_paid(&key, hoso_portal::now_ms())?;
+            println!("{}", serde_json::to_string(&paid)?);
+            Ok(())
+        }
         None => serve(cli, data),
     }
 }
@@ -157,6 +175,14 @@ fn serve(cli: Cli, data: PathBuf) -> Result<()> {
     config.upload_ttl = Duration::from_secs(cli.upload_ttl_secs);
     config.sweep_interval = Duration::from_secs(cli.sweep_secs.max(1));
     config.receipt_prefix = cli.receipt_prefix;
+    if cli.payee_bin.len() != 6 || !cli.payee_bin.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("--payee-bin must be 6 digits");
+    }
+    config.payee = hoso_portal::db::Payee {
+        bank_bin: cli.payee_bin,
+        account: cli.payee_account,
+        account_name: cli.payee_name,
+    };
     config.catalogue_json = match &cli.catalogue {
         Some(p) => {
             Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)

@@ -11,6 +11,7 @@ mod dossiers;
 mod inbox;
 mod migrate;
 mod outbox;
+mod payment;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,6 +27,7 @@ pub use dossiers::{
 pub use inbox::{Found, InboxItem, Seen, Taken, WatchFolder};
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{Job, JobFile, JobState, StatusChange};
+pub use payment::Payment;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "hoso.sqlite3";

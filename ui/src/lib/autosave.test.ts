@@ -1,9 +1,10 @@
+import { freeFee } from '../test/fake-backend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { FieldChange, SaveOutcome } from './bindings';
 import { Autosave, type SaveStatus } from './autosave';
 
-const ok = (savedAt = 1): SaveOutcome => ({ title: '', issues: [], missing: 0, savedAt });
+const ok = (savedAt = 1): SaveOutcome => ({ title: '', issues: [], missing: 0, fee: freeFee, savedAt });
 
 describe('Autosave', () => {
   beforeEach(() => vi.useFakeTimers());

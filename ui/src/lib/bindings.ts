@@ -241,6 +241,30 @@ split: Array<string>, };
 
 export type CardProposal = { card: CardInfo, changes: Array<CardChange>, };
 
+export type FeeKind = "amount" | "free" | "province" | "incomplete";
+
+export type FeeLineInfo = { label: string, 
+/**
+ * Đồng; negative for a reduction.
+ */
+amount: number, 
+/**
+ * "7.000đ".
+ */
+amountText: string, };
+
+export type FeeInfo = { kind: FeeKind, total: number, totalText: string, lines: Array<FeeLineInfo>, note: string, };
+
+export type PaymentInfo = { amount: number, amountText: string, reference: string, bankBin: string, bankName: string, account: string, accountName: string, paid: boolean, paidAt: number | null, 
+/**
+ * The VietQR payload (what the QR code holds).
+ */
+vietqr: string, 
+/**
+ * The VietQR code as an SVG document.
+ */
+qrSvg: string, };
+
 export type ComponentStatus = { code: string, pages: Array<PageInfo>, 
 /**
  * Required and without any page yet.
@@ -267,11 +291,24 @@ statusMessage: string,
 /**
  * Present once the dossier is finalised.
  */
-sending: Sending | null, results: Array<ResultInfo>, timeline: Array<TimelineEntry>, };
+sending: Sending | null, results: Array<ResultInfo>, timeline: Array<TimelineEntry>, 
+/**
+ * The fee, worked out offline from the catalogue (for a finalised dossier, as of the day
+ * it was finalised).
+ */
+fee: FeeInfo, 
+/**
+ * The portal's payment request, once it has made one.
+ */
+payment: PaymentInfo | null, };
 
 export type FieldChange = { key: string, value: string, };
 
-export type SaveOutcome = { title: string, issues: Array<FieldIssue>, missing: number, savedAt: number, };
+export type SaveOutcome = { title: string, issues: Array<FieldIssue>, missing: number, 
+/**
+ * The fee with the values as saved.
+ */
+fee: FeeInfo, savedAt: number, };
 
 export type DossierListItem = { id: string, procedureCode: string, 
 /**

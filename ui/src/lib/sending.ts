@@ -55,7 +55,7 @@ export function timelineText(e: TimelineEntry): string {
   const known = [
     'created', 'duplicated', 'trashed', 'restored', 'set_aside', 'state:draft', 'state:queued',
     'state:uploading', 'state:received', 'state:processing', 'state:supplement_requested',
-    'state:result_ready', 'state:rejected',
+    'state:result_ready', 'state:rejected', 'payment:paid',
   ];
   return known.includes(e.kind) ? t(key as MessageKey) : t('timeline.other');
 }

@@ -5,6 +5,7 @@
 import type { Backend } from '../lib/backend/backend';
 import type {
   AddressNew,
+  FeeInfo,
   BridgeStatus,
   CardProposal,
   Dossier,
@@ -27,6 +28,15 @@ import type {
   UnitProvince,
   WatchFolderInfo,
 } from '../lib/bindings';
+
+/** Birth registration on time: no fee. */
+export const freeFee: FeeInfo = {
+  kind: 'free',
+  total: 0,
+  totalText: '0đ',
+  lines: [],
+  note: 'Miễn lệ phí: đăng ký khai sinh đúng hạn (trong 60 ngày, đã qua 10 ngày).',
+};
 
 export const birth: ProcedureDetail = {
   summary: {
@@ -73,6 +83,7 @@ export class FakeBackend implements Backend {
     title: '',
     issues: [],
     missing: 0,
+    fee: freeFee,
     savedAt: Date.UTC(2026, 10, 22, 2, 5),
   });
   private next = 1;
@@ -117,6 +128,8 @@ export class FakeBackend implements Backend {
       sending: null,
       results: [],
       timeline: [],
+      fee: freeFee,
+      payment: null,
     };
   }
 

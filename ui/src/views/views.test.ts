@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { setLocale } from '../lib/i18n/index.svelte';
-import { FakeBackend } from '../test/fake-backend';
+import { FakeBackend, freeFee } from '../test/fake-backend';
 import App from '../App.svelte';
 import DossierEditor from './DossierEditor.svelte';
 import Home from './Home.svelte';
@@ -43,6 +43,7 @@ describe('DossierEditor', () => {
       title: '',
       issues: [{ key: 'applicant.phone', code: 'phone_prefix' }],
       missing: 3,
+      fee: freeFee,
       savedAt: 0,
     });
     render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
@@ -70,14 +71,19 @@ describe('DossierEditor', () => {
   });
 });
 
+/** jsdom has no modal dialogs: open and close just set `open`. */
+function polyfillDialogs(): void {
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.open = true;
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.open = false;
+  };
+}
+
 describe('Submitting', () => {
   it('refuses to finalise while items are missing, then finalises after confirmation', async () => {
-    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-      this.open = true;
-    };
-    HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-      this.open = false;
-    };
+    polyfillDialogs();
     const backend = new FakeBackend();
     const d = backend.makeDossier('d1');
     backend.dossiers.set('d1', d);
@@ -96,6 +102,67 @@ describe('Submitting', () => {
     expect(await screen.findByTestId('sending-panel')).toBeTruthy();
     expect(screen.getAllByText('Chờ gửi').length).toBeGreaterThan(0);
     expect((screen.getByLabelText(/Họ, chữ đệm và tên/) as HTMLInputElement).disabled).toBe(true);
+  });
+});
+
+describe('fees and payment', () => {
+  it('shows the fee, asks how the result comes back, then shows the VietQR code until it is paid', async () => {
+    polyfillDialogs();
+    const backend = new FakeBackend();
+    const d = backend.makeDossier('d1');
+    d.missing = 0;
+    d.issues = [];
+    d.fee = {
+      kind: 'amount', total: 15000, totalText: '15.000đ', note: '3 trang, 3 bản.',
+      lines: [
+        { label: 'Trang 1–2: 2 trang × 2.000đ', amount: 4000, amountText: '4.000đ' },
+        { label: 'Từ trang 3: 1 trang × 1.000đ', amount: 1000, amountText: '1.000đ' },
+        { label: 'Thêm 2 bản × 5.000đ', amount: 10000, amountText: '10.000đ' },
+      ],
+    };
+    backend.dossiers.set('d1', d);
+    render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+    const fee = (await screen.findAllByTestId('fee'))[0]!;
+    expect(within(fee).getByTestId('fee-total').textContent).toBe('15.000đ');
+    expect(within(fee).getByText('Thêm 2 bản × 5.000đ')).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Nộp hồ sơ' }));
+    const desk = screen.getByTestId('delivery-desk') as HTMLInputElement;
+    expect(desk.checked).toBe(true);
+    await fireEvent.click(screen.getByTestId('delivery-post'));
+    expect(await screen.findByText('Ghi địa chỉ nhận kết quả qua bưu điện.')).toBeTruthy();
+    expect((screen.getByTestId('finalize-confirm') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('delivery-address'), { target: { value: 'Thôn 3, Xã Tả Van, Tỉnh Lào Cai' } });
+    await fireEvent.click(screen.getByTestId('finalize-confirm'));
+    await waitFor(() => expect(backend.calls.some((c) => c.cmd === 'finalizeDossier')).toBe(true));
+    const saved = backend.calls.filter((c) => c.cmd === 'saveFields').flatMap((c) => (c.args as { changes: { key: string; value: string }[] }).changes);
+    expect(saved).toContainEqual({ key: 'delivery.method', value: 'post' });
+    expect(saved).toContainEqual({ key: 'delivery.address', value: 'Thôn 3, Xã Tả Van, Tỉnh Lào Cai' });
+    const finalizeAt = backend.calls.findIndex((c) => c.cmd === 'finalizeDossier');
+    const lastSave = backend.calls.map((c) => c.cmd).lastIndexOf('saveFields');
+    expect(lastSave).toBeLessThan(finalizeAt);
+
+    // The portal asks for the fee: the VietQR code and "Chờ thanh toán"; then the bank's notice.
+    const payment = {
+      amount: 15000, amountText: '15.000đ', reference: 'HOSOHS2611220001K', bankBin: '970415', bankName: 'VietinBank',
+      account: '113366668888', accountName: 'UBND XA HOSO MAU', paid: false, paidAt: null,
+      vietqr: '000201010212…', qrSvg: '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>',
+    };
+    d.state = 'received';
+    d.receipt = 'HS-261122-000001-K';
+    d.payment = payment;
+    for (const l of backend.sendingListeners) l({ connected: true, unauthorized: false, submitted: [], setAside: [], statusChanges: 1, paused: false });
+    const panel = await screen.findByTestId('payment-panel');
+    expect(within(panel).getByTestId('payment-state').textContent).toBe('Chờ thanh toán');
+    expect(within(panel).getByTestId('payment-amount').textContent).toBe('15.000đ');
+    expect(within(panel).getByTestId('payment-reference').textContent).toBe('HOSOHS2611220001K');
+    expect(within(panel).getByRole('img', { name: 'Mã VietQR để chuyển khoản 15.000đ' })).toBeTruthy();
+    d.payment = { ...payment, paid: true, paidAt: Date.UTC(2026, 10, 22, 3, 0) };
+    d.timeline = [{ at: Date.UTC(2026, 10, 22, 3, 0), kind: 'payment:paid', detail: '15000|HOSOHS2611220001K' }];
+    for (const l of backend.sendingListeners) l({ connected: true, unauthorized: false, submitted: [], setAside: [], statusChanges: 1, paused: false });
+    await waitFor(() => expect(screen.getByTestId('payment-state').textContent).toBe('✓ Đã thanh toán'));
+    expect(screen.queryByTestId('payment-qr')).toBeNull();
+    expect(screen.getByTestId('timeline').textContent).toContain('Đã thanh toán lệ phí – 15.000đ');
   });
 });
 

@@ -5,6 +5,7 @@ mod bridge;
 mod card;
 mod catalogue;
 mod dossiers;
+mod fee;
 mod scan;
 mod sending;
 mod startup;

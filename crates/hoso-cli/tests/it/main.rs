@@ -150,6 +150,10 @@ fn attach_finalize_send_and_status_deliver_a_dossier_headlessly() {
     let attached = json(&run(&["attach", &id, "van_ban", page.to_str().expect("utf8")]));
     assert_eq!(attached["missing"], 0);
     assert_eq!(attached["components"][0]["pages"][0]["mediaType"], "image/jpeg");
+    let fee = json(&run(&["fee", &id]));
+    assert_eq!((fee["kind"].as_str(), fee["total"].as_u64()), (Some("amount"), Some(10_000)));
+    assert_eq!(fee["lines"][0]["label"], "Lệ phí chứng thực chữ ký");
+    assert_eq!(run(&["pay", &id]).status.code(), Some(4), "no payment request before sending");
     let finalized = json(&run(&["finalize", &id]));
     assert_eq!(finalized["state"], "queued");
 
@@ -161,6 +165,18 @@ fn attach_finalize_send_and_status_deliver_a_dossier_headlessly() {
     let receipt = status["receipt"].as_str().expect("receipt");
     assert!(hoso_portal::receipt::is_valid(receipt), "{receipt}");
     assert_eq!(status["sending"]["jobState"], "sent");
+    // The portal asked for the fee: the VietQR payload, and its code as a PNG.
+    let png = dir.path().join("vietqr.png");
+    let pay = json(&run(&["pay", &id, "--qr", png.to_str().expect("utf8")]));
+    assert_eq!((pay["amount"].as_u64(), pay["paid"].as_bool()), (Some(10_000), Some(false)));
+    let digits: String = receipt.chars().filter(char::is_ascii_alphanumeric).collect();
+    assert_eq!(pay["reference"], format!("HOSO{digits}"));
+    let payload = pay["vietqr"].as_str().expect("payload");
+    assert!(
+        payload.starts_with("000201010212") && payload.contains("5405100005802VN"),
+        "{payload}"
+    );
+    assert!(std::fs::read(&png).expect("png").starts_with(b"\x89PNG"));
     let pdf = dir.path().join("bien-nhan.pdf");
     let written = json(&run(&["receipt", &id, "--out", pdf.to_str().expect("utf8")]));
     assert!(written["bytes"].as_u64().expect("bytes") > 1000);

@@ -110,6 +110,55 @@ fn dossiers_go_once_and_their_status_and_result_come_back() {
 }
 
 #[test]
+fn a_dossier_with_a_fee_gets_a_payment_request_and_the_bank_notice_comes_back_once() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let portal =
+        PortalProc::start(&tmp.path().join("portal"), "127.0.0.1:0", PortalFaults::default());
+    let data = tmp.path().join("app");
+    let store = Store::open(&data).expect("store");
+    // One dossier with a fee (sent with the body), one without.
+    let paying = "0193f000-0000-7000-8000-0000000000a1";
+    let free = "0193f000-0000-7000-8000-0000000000a2";
+    for (id, fee) in [(paying, Some(15_000u64)), (free, None)] {
+        queued_dossier(&store, id, &[bytes(7, 9_000)]);
+        if let Some(total) = fee {
+            // Re-freeze with the fee, as finalising does.
+            let record = store.dossier(id).expect("record");
+            let body = serde_json::json!({ "total": total, "lines": [{ "label": "Lệ phí", "amount": total }] });
+            store.unqueue(id, 4).expect("unqueue");
+            hoso_outbox::enqueue(&store, &record, Some(body), 5).expect("enqueue");
+        }
+    }
+    let mut s = sender(&data, &portal.url(), &portal.token);
+    send_all(&mut s, Duration::from_secs(60));
+    assert!(unsent(&store).is_empty());
+    let asked = store.payment(paying).expect("payment").expect("a payment request");
+    assert_eq!(asked.amount, 15_000);
+    assert_eq!((asked.bank_bin.as_str(), asked.paid_at), ("970415", None));
+    let receipt = store.receipt(paying).expect("r").0.expect("receipt");
+    let digits: String = receipt.chars().filter(char::is_ascii_alphanumeric).collect();
+    assert_eq!(asked.reference, format!("HOSO{digits}"));
+    assert_eq!(store.payment(free).expect("payment"), None, "no fee, no request");
+
+    // The bank's notice (the operator's command): the app sees it paid, once in its history.
+    let mut db = hoso_portal::Db::open(&portal.data).expect("db");
+    let paid = db.mark_paid(&asked.reference, hoso_portal::now_ms()).expect("pay");
+    assert!(paid.paid_at.is_some());
+    let again = db.mark_paid(&receipt, hoso_portal::now_ms() + 5).expect("pay twice");
+    assert_eq!(again.paid_at, paid.paid_at, "a second notice changes nothing");
+    drop(db);
+    store.set_kv("portal.next_status_poll", Some("0")).expect("poll now");
+    s.pass().expect("pass");
+    let now = store.payment(paying).expect("payment").expect("request");
+    assert_eq!(now.paid_at, paid.paid_at);
+    let events = store.events(paying).expect("events");
+    let paid_events: Vec<_> = events.iter().filter(|e| e.kind == "payment:paid").collect();
+    assert_eq!(paid_events.len(), 1, "{events:?}");
+    assert_eq!(paid_events[0].detail, format!("15000|{}", asked.reference));
+    assert_eq!(store.receipt(paying).expect("r").1, "Đã nhận thanh toán 15.000đ");
+}
+
+#[test]
 fn three_link_cuts_mid_file_never_restart_a_file_from_zero() {
     let tmp = tempfile::tempdir().expect("tmp");
     let portal =

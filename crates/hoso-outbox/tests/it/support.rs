@@ -182,7 +182,7 @@ pub fn queued_dossier(store: &Store, id: &str, files: &[Vec<u8>]) -> String {
             .expect("page");
     }
     let record = store.dossier(id).expect("record");
-    hoso_outbox::enqueue(store, &record, 3).expect("enqueue");
+    hoso_outbox::enqueue(store, &record, None, 3).expect("enqueue");
     id.to_owned()
 }
 
