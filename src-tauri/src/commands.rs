@@ -3,9 +3,9 @@
 use hoso_api::ApiError;
 use hoso_api::ErrorCode;
 use hoso_api::types::{
-    AddressNew, BridgeStatus, CardProposal, Dossier, DossierList, FieldChange, InboxPage,
-    LanAddress, ListQuery, PageEdit, PortalSettings, ProcedureSummary, SaveOutcome, Startup,
-    UnitHit, UnitProvince, WatchFolderInfo,
+    AddressNew, BridgeStatus, BundleInfo, CardProposal, Dossier, DossierList, FieldChange,
+    Imported, InboxPage, LanAddress, ListQuery, PageEdit, PortalSettings, ProcedureSummary,
+    SaveOutcome, Startup, UnitHit, UnitProvince, WatchFolderInfo,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -33,6 +33,10 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         set_portal,
         set_sending_paused,
         save_receipt,
+        save_dossier_pdf,
+        save_bundle,
+        bundle_info,
+        bundle_import,
         scan_page,
         pending_pages,
         page_thumbnail,
@@ -221,6 +225,58 @@ fn save_receipt<R: Runtime>(app: AppHandle<R>, id: String) -> Result<String> {
     let pdf = hoso.receipt_pdf(&id)?;
     let code = hoso.dossier(&id)?.receipt.unwrap_or_else(|| id.clone());
     save_download(&app, &format!("{code}.pdf"), &pdf)
+}
+
+/// Saves the whole dossier as one printable PDF (cover sheet, then its pages) in Downloads.
+#[tauri::command(async)]
+fn save_dossier_pdf<R: Runtime>(app: AppHandle<R>, id: String) -> Result<String> {
+    let hoso = app.hoso()?;
+    let pdf = hoso.dossier_pdf(&id)?;
+    save_download(&app, &format!("ho-so-{}.pdf", short(&id)), &pdf)
+}
+
+/// Saves dossier `id` as a signed `.hoso` bundle in Downloads (`receipt`: only its receipt
+/// code and state, for the citizen's copy).
+#[tauri::command(async)]
+fn save_bundle<R: Runtime>(app: AppHandle<R>, id: String, receipt: bool) -> Result<String> {
+    let hoso = app.hoso()?;
+    let (bytes, name) = if receipt {
+        (hoso.bundle_export_receipt(&id)?, format!("bien-nhan-{}.hoso", short(&id)))
+    } else {
+        (hoso.bundle_export(&id)?, format!("ho-so-{}.hoso", short(&id)))
+    };
+    save_download(&app, &name, &bytes)
+}
+
+/// A bundle (the raw request body) read and checked, and whether this computer has it.
+#[tauri::command(async)]
+fn bundle_info<R: Runtime>(
+    app: AppHandle<R>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<BundleInfo> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "the bundle must be sent as raw bytes"));
+    };
+    app.hoso()?.bundle_info(bytes)
+}
+
+/// Imports a bundle (the raw request body); `x-replace: 1` confirms replacing another version,
+/// `x-on-behalf: 1` marks it as sent for the citizen.
+#[tauri::command(async)]
+fn bundle_import<R: Runtime>(
+    app: AppHandle<R>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<Imported> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "the bundle must be sent as raw bytes"));
+    };
+    let flag = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()) == Some("1");
+    app.hoso()?.bundle_import(bytes, flag("x-replace"), flag("x-on-behalf"))
+}
+
+/// The first part of a dossier id, for file names.
+fn short(id: &str) -> &str {
+    id.split('-').next().unwrap_or(id)
 }
 
 /// Writes `bytes` as `HoSo/<name>` in the person's Downloads folder; returns the path.

@@ -43,6 +43,12 @@ pub enum ErrorCode {
     /// A photo cannot be read or made into a page; the message (Vietnamese) says why and what
     /// to do.
     BadImage,
+    /// A `.hoso` bundle is refused; the message (Vietnamese) says why and what to do (the
+    /// bundle reader's own code — `path_traversal`, `signature_invalid`… — is `hoso_bundle`'s).
+    BadBundle,
+    /// The dossier is already on this computer in another version: replacing it needs the
+    /// person's confirmation.
+    Exists,
     /// A bug or an unexpected failure; the message says what.
     Internal,
 }
@@ -65,6 +71,8 @@ impl ErrorCode {
             Self::DiskFull => "disk_full",
             Self::StoreUnavailable => "store_unavailable",
             Self::BadImage => "bad_image",
+            Self::BadBundle => "bad_bundle",
+            Self::Exists => "exists",
             Self::Internal => "internal",
         }
     }

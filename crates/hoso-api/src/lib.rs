@@ -5,6 +5,7 @@
 //! have generated TypeScript twins. Time comes from a [`Clock`], so tests are deterministic.
 
 mod bridge;
+mod bundle;
 mod card;
 mod dossiers;
 mod error;
@@ -24,6 +25,7 @@ use hoso_catalogue::{Catalogue, compare_versions};
 use hoso_store::{CachedCatalogue, Store};
 
 pub use bridge::BRIDGE_ADDRESS_ENV;
+pub use bundle::{BEHALF_KEY, DEVICE_LABEL_KEY};
 pub use dossiers::{MAX_PAGE_BYTES, media_type_of};
 pub use error::{ApiError, ErrorCode, Result};
 pub use fee::{DELIVERY_ADDRESS, DELIVERY_METHOD, DELIVERY_METHODS};

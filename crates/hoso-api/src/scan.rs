@@ -271,3 +271,79 @@ fn page_scan(s: &Scanned, asked: ScanMode, detected: bool) -> PageScan {
         bytes: i64::try_from(s.page.data.len()).unwrap_or(i64::MAX),
     }
 }
+
+impl Hoso {
+    /// Makes every photo of dossier `id` not made into a page yet; one that cannot be read is
+    /// left as it is (it goes as the original).
+    pub(crate) fn scan_pending(&self, id: &str) -> Result<()> {
+        for page in self.pending_pages(id)? {
+            match self.scan_page(id, page, None) {
+                Ok(_) => {}
+                Err(e) if e.code == ErrorCode::BadImage => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole dossier as one printable PDF: a cover sheet, then every paper's scanned pages
+    /// in the procedure's order. Photos not made into pages yet are made first; a file that is
+    /// not a photo (a PDF attached as it is) is counted on the cover as brought separately.
+    pub fn dossier_pdf(&self, id: &str) -> Result<Vec<u8>> {
+        self.scan_pending(id)?;
+        let d = self.dossier(id)?;
+        let record = self.store().dossier(id).map_err(|e| self.store_err(e))?;
+        let procedure = self.catalogue.procedure(&record.row.procedure_code);
+        let mut images = Vec::new();
+        let mut checklist = Vec::new();
+        for c in procedure.map(|p| p.components.as_slice()).unwrap_or_default() {
+            let mut printed = 0;
+            let mut separate = 0;
+            for p in record.pages.iter().filter(|p| p.component_code == c.code) {
+                match (scan_info(p), &p.out) {
+                    ((ScanState::Done, Some(scan), _), Some((sha, _))) => {
+                        if let Some(enc) = encoding_of(&scan.encoding) {
+                            let data =
+                                self.store().blobs().read(sha).map_err(|e| self.store_err(e))?;
+                            images.push((scan, enc, data));
+                            printed += 1;
+                            continue;
+                        }
+                        separate += 1;
+                    }
+                    _ => separate += 1,
+                }
+            }
+            checklist.push(hoso_pdf::CoverItem {
+                name: c.name.clone(),
+                required: c.required,
+                pages: printed,
+                separate,
+            });
+        }
+        let fee = match d.fee.kind {
+            crate::types::FeeKind::Amount => d.fee.total_text.clone(),
+            crate::types::FeeKind::Free => "Miễn lệ phí".to_owned(),
+            crate::types::FeeKind::Province => "Theo mức của tỉnh".to_owned(),
+            crate::types::FeeKind::Incomplete => String::new(),
+        };
+        let cover = hoso_pdf::Cover {
+            procedure_name: procedure.map_or_else(String::new, |p| p.name.clone()),
+            procedure_code: record.row.procedure_code.clone(),
+            agency: procedure.map_or_else(String::new, |p| p.agency.clone()),
+            applicant: d.title.clone(),
+            dossier_id: d.id.clone(),
+            receipt: d.receipt.clone(),
+            fee,
+            time_limit: procedure.map_or_else(String::new, |p| p.time_limit.clone()),
+            checklist,
+            date: self.today().to_string(),
+        };
+        let pages: Vec<_> = images
+            .iter()
+            .map(|(s, enc, data)| pdf_page(s.width, s.height, s.dpi, enc, data))
+            .collect();
+        hoso_pdf::dossier(&cover, &pages)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+    }
+}

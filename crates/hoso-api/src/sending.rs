@@ -22,13 +22,7 @@ impl Hoso {
         }
         // Photos not made into pages yet (the app stopped half-way, or they came from the CLI)
         // are made now; one that cannot be read is sent as it is.
-        for page in self.pending_pages(id)? {
-            match self.scan_page(id, page, None) {
-                Ok(_) => {}
-                Err(e) if e.code == ErrorCode::BadImage => {}
-                Err(e) => return Err(e),
-            }
-        }
+        self.scan_pending(id)?;
         let pdfs = self.component_pdfs(id)?;
         {
             let store = self.store();
@@ -375,7 +369,7 @@ impl Hoso {
 }
 
 /// `HH:MM dd/mm/yyyy` in Vietnam (UTC+7).
-fn vietnam_time(ms: i64) -> String {
+pub(crate) fn vietnam_time(ms: i64) -> String {
     let date = hoso_catalogue::CivilDate::in_vietnam_at(ms);
     let minutes = (ms + 7 * 3_600_000).rem_euclid(86_400_000) / 60_000;
     format!("{:02}:{:02} {date}", minutes / 60, minutes % 60)

@@ -351,6 +351,38 @@ pub enum CardOptionKind {
     Split,
 }
 
+/// What a bundle is, shown before importing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleInfo {
+    /// `dossier` or `receipt`.
+    pub kind: String,
+    pub dossier_id: String,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub applicant: String,
+    pub pages: usize,
+    pub receipt: Option<String>,
+    /// Who made it: the label of their device and its key's fingerprint.
+    pub made_by: String,
+    pub fingerprint: String,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    /// This computer already has the dossier: `same` (this very bundle was imported),
+    /// `different` (another version), or null.
+    pub existing: Option<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Imported {
+    pub id: String,
+    /// `imported`, `replaced`, `already` (the same bundle again: nothing done) or `receipt`
+    /// (a receipt bundle updated the dossier).
+    pub outcome: String,
+}
+
 /// A province after the 2025 reform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -805,6 +837,8 @@ pub fn typescript_bindings() -> String {
         CardOption::decl(&cfg),
         CardOptionKind::decl(&cfg),
         UnitProvince::decl(&cfg),
+        BundleInfo::decl(&cfg),
+        Imported::decl(&cfg),
         UnitHit::decl(&cfg),
         AddressNew::decl(&cfg),
         CardProposal::decl(&cfg),

@@ -33,6 +33,28 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+enum BundleAction {
+    /// Write dossier ID as a signed bundle (`--receipt`: only its receipt code and state, to
+    /// send back to the citizen after submitting on their behalf).
+    Export {
+        id: String,
+        out: PathBuf,
+        #[arg(long)]
+        receipt: bool,
+    },
+    /// Import a bundle: prints `{"id", "outcome"}` or `{"error", "message"}`. `--replace`
+    /// confirms replacing another version of the same draft; `--on-behalf` marks it as sent
+    /// for the citizen (a commune official's outbox).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        replace: bool,
+        #[arg(long)]
+        on_behalf: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum Command {
     /// List procedures in the catalogue, optionally matching words (diacritics optional).
     Procedures { query: Vec<String> },
@@ -71,6 +93,14 @@ enum Command {
         id: String,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Write a dossier as one printable PDF: a cover sheet (procedure, applicant, checklist,
+    /// fee, time limit, the dossier's QR code, receipt), then its papers' pages.
+    ExportPdf { id: String, out: PathBuf },
+    /// Signed .hoso bundles, to carry a dossier by USB stick or Zalo.
+    Bundle {
+        #[command(subcommand)]
+        action: BundleAction,
     },
     /// The fee of a dossier, worked out offline from the catalogue: total and breakdown (JSON).
     Fee { id: String },
@@ -369,6 +399,53 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
             }
         }
         Command::Fee { id } => emit(&mut out, &hoso.fee(&id)?),
+        Command::ExportPdf { id, out: path } => {
+            let pdf = hoso.dossier_pdf(&id)?;
+            write_file(&path, &pdf)?;
+            emit(
+                &mut out,
+                &serde_json::json!({ "path": path.display().to_string(), "bytes": pdf.len() }),
+            )
+        }
+        Command::Bundle { action: BundleAction::Export { id, out: path, receipt } } => {
+            let bytes =
+                if receipt { hoso.bundle_export_receipt(&id)? } else { hoso.bundle_export(&id)? };
+            write_file(&path, &bytes)?;
+            emit(
+                &mut out,
+                &serde_json::json!({ "path": path.display().to_string(), "bytes": bytes.len() }),
+            )
+        }
+        Command::Bundle { action: BundleAction::Import { file, replace, on_behalf } } => {
+            let bytes = std::fs::read(&file).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("cannot read {}: {e}", file.display()),
+                )
+            })?;
+            // A refused bundle is a JSON answer with the reader's own code, like `hoso cccd`.
+            if let Err(e) = hoso_bundle::read(&bytes, &hoso_bundle::Limits::default()) {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({ "error": e.code(), "message": e.to_string() })
+                )
+                .map_err(io_err)?;
+                return Err(ApiError::new(ErrorCode::BadBundle, e.to_string()));
+            }
+            match hoso.bundle_import(&bytes, replace, on_behalf) {
+                Ok(done) => writeln!(out, "{}", serde_json::json!(done)).map_err(io_err),
+                Err(e) => {
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({ "error": e.code.as_str(), "message": e.message })
+                    )
+                    .map_err(io_err)?;
+                    Err(e)
+                }
+            }
+        }
         Command::Pay { id, qr } => {
             let mut payment = hoso.payment(&id)?;
             if let Some(path) = &qr {
@@ -479,6 +556,12 @@ fn send(
     }
 }
 
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+    std::fs::write(path, bytes).map_err(|e| {
+        ApiError::new(ErrorCode::InvalidInput, format!("cannot write {}: {e}", path.display()))
+    })
+}
+
 fn emit(out: &mut impl Write, value: &impl Serialize) -> Result<(), ApiError> {
     serde_json::to_writer_pretty(&mut *out, value)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
@@ -524,7 +607,9 @@ fn exit_status(code: ErrorCode) -> u8 {
         | ErrorCode::InvalidInput
         | ErrorCode::NotEditable
         | ErrorCode::NotReady
-        | ErrorCode::BadImage => 4,
+        | ErrorCode::BadImage
+        | ErrorCode::BadBundle
+        | ErrorCode::Exists => 4,
         ErrorCode::PortalUnreachable => 6,
         ErrorCode::StoreCorrupt
         | ErrorCode::StoreLocked

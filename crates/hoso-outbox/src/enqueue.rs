@@ -36,6 +36,10 @@ pub fn enqueue(
     if let Some(fee) = fee {
         body["fee"] = fee;
     }
+    // Sent by a commune official for a citizen (imported from the citizen's bundle).
+    if let Some(whose) = record.values.get("behalf.of").filter(|w| !w.is_empty()) {
+        body["onBehalfOf"] = json!(whose);
+    }
     let mut seen = BTreeSet::new();
     let unique: Vec<(String, i64)> = record
         .pages

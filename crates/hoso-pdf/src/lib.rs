@@ -1,5 +1,6 @@
-//! HoSo's own printable documents, as PDF: today the receipt (giấy biên nhận) of a dossier the
-//! portal received, which a person can print or keep as proof.
+//! HoSo's own printable documents, as PDF: the receipt (giấy biên nhận) of a dossier the
+//! portal received, which a person can print or keep as proof; and the whole dossier on paper,
+//! a cover sheet then its papers' pages, for those who bring it to the desk.
 //!
 //! Text is set in DejaVu Sans (embedded, subset), which covers Vietnamese; lines are wrapped
 //! with the font's real glyph widths. The layout and its words are Vietnamese: this is a paper
@@ -7,6 +8,34 @@
 
 pub mod pages;
 pub use pages::{ImageData, ImagePage, pages_pdf};
+
+/// One paper on the cover sheet's checklist.
+#[derive(Debug, Clone)]
+pub struct CoverItem {
+    pub name: String,
+    pub required: bool,
+    /// Pages printed after the cover.
+    pub pages: usize,
+    /// Files that cannot be printed here (a PDF attached as it is), to bring separately.
+    pub separate: usize,
+}
+
+/// What the cover sheet of a dossier says.
+#[derive(Debug, Clone)]
+pub struct Cover {
+    pub procedure_name: String,
+    pub procedure_code: String,
+    pub agency: String,
+    pub applicant: String,
+    pub dossier_id: String,
+    pub receipt: Option<String>,
+    /// "10.000đ", "Miễn lệ phí", "Theo mức của tỉnh".
+    pub fee: String,
+    pub time_limit: String,
+    pub checklist: Vec<CoverItem>,
+    /// The day it was printed, as forms write it.
+    pub date: String,
+}
 
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
@@ -26,6 +55,8 @@ const MARGIN: f32 = 20.0;
 pub enum Error {
     #[error("the embedded font cannot be read")]
     Font,
+    #[error("QR code: {0}")]
+    Qr(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -72,6 +103,20 @@ struct Writer {
 }
 
 impl Writer {
+    /// A writer at the top of an A4 page, with the embedded fonts added to `doc`.
+    fn new(doc: &mut PdfDocument) -> Result<Self> {
+        let regular = load(REGULAR)?;
+        let bold = load(BOLD)?;
+        let regular_id = doc.add_font(&regular);
+        let bold_id = doc.add_font(&bold);
+        Ok(Self {
+            ops: Vec::new(),
+            y: PAGE_H - MARGIN,
+            regular: (regular_id, regular),
+            bold: (bold_id, bold),
+        })
+    }
+
     /// The width of `text` at `size` points, in millimetres.
     fn width(font: &ParsedFont, text: &str, size: f32) -> f32 {
         let upem = f32::from(font.units_per_em.max(1));
@@ -159,6 +204,113 @@ impl Writer {
     }
 }
 
+/// A QR code of `text` drawn at (`x`, `y`) (its lower-left corner, mm), `side` mm wide, as one
+/// filled path (one square per dark module), so it prints sharp at any size.
+fn qr_ops(text: &str, x: f32, y: f32, side: f32) -> Result<Vec<Op>> {
+    let code = qrcode::QrCode::with_error_correction_level(text, qrcode::EcLevel::M)
+        .map_err(|e| Error::Qr(e.to_string()))?;
+    let n = code.width();
+    let module = side / n as f32;
+    let colors = code.to_colors();
+    let mut rings = Vec::new();
+    for row in 0..n {
+        for col in 0..n {
+            if colors[row * n + col] != qrcode::Color::Dark {
+                continue;
+            }
+            let (x0, y1) = (x + col as f32 * module, y + side - row as f32 * module);
+            let (x1, y0) = (x0 + module, y1 - module);
+            let corner =
+                |px: f32, py: f32| LinePoint { p: Point::new(Mm(px), Mm(py)), bezier: false };
+            rings.push(printpdf::PolygonRing {
+                points: vec![corner(x0, y0), corner(x1, y0), corner(x1, y1), corner(x0, y1)],
+            });
+        }
+    }
+    Ok(vec![
+        Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) },
+        Op::DrawPolygon {
+            polygon: printpdf::Polygon {
+                rings,
+                mode: printpdf::PaintMode::Fill,
+                winding_order: printpdf::WindingOrder::NonZero,
+            },
+        },
+    ])
+}
+
+/// The whole dossier for paper: an A4 cover sheet (procedure, applicant, the checklist with
+/// page counts, fee, time limit, the dossier's id as a QR code, the receipt code once known,
+/// the date), then `pages` in order, each at its physical size. Deterministic bytes.
+pub fn dossier(c: &Cover, pages: &[ImagePage<'_>]) -> Result<Vec<u8>> {
+    let title = format!("Hồ sơ {} — {}", c.procedure_name, c.applicant);
+    let mut doc = PdfDocument::new(&title);
+    doc.metadata.info.creator = "HoSo".into();
+    doc.metadata.info.producer = "HoSo".into();
+    let mut w = Writer::new(&mut doc)?;
+    // The QR code (the dossier's id) in the top right corner, 32 mm.
+    let qr_side = 32.0;
+    w.ops.extend(qr_ops(
+        &c.dossier_id,
+        PAGE_W - MARGIN - qr_side,
+        PAGE_H - MARGIN - qr_side,
+        qr_side,
+    )?);
+    w.text("HỒ SƠ THỦ TỤC HÀNH CHÍNH", 17.0, true, 0.0);
+    w.text("Trang bìa — lập bằng HoSo", 9.0, false, 0.0);
+    w.gap(3.0);
+    w.text(&c.procedure_name, 13.0, true, 0.0);
+    w.text(&format!("Mã thủ tục: {}", c.procedure_code), 10.0, false, 0.0);
+    // Below the QR code from here on.
+    w.y = w.y.min(PAGE_H - MARGIN - qr_side - 4.0);
+    w.rule();
+    for (label, value) in [
+        ("Người nộp", c.applicant.clone()),
+        ("Cơ quan giải quyết", c.agency.clone()),
+        ("Mã hồ sơ (đã nộp)", c.receipt.clone().unwrap_or_default()),
+        ("Lệ phí", c.fee.clone()),
+        ("Thời hạn giải quyết", c.time_limit.clone()),
+        ("Ngày lập", c.date.clone()),
+    ] {
+        if !value.trim().is_empty() {
+            w.text(&format!("{label}: {value}"), 11.0, false, 0.0);
+        }
+    }
+    w.rule();
+    w.text("Thành phần hồ sơ", 12.0, true, 0.0);
+    for (i, item) in c.checklist.iter().enumerate() {
+        let need = if item.required { "bắt buộc" } else { "không bắt buộc" };
+        let mut line = format!("{}. {} ({need})", i + 1, item.name);
+        match (item.pages, item.separate) {
+            (0, 0) => line.push_str(" — chưa có"),
+            (p, 0) => line.push_str(&format!(" — {p} trang")),
+            (0, s) => line.push_str(&format!(" — {s} tệp nộp kèm riêng")),
+            (p, s) => line.push_str(&format!(" — {p} trang, {s} tệp nộp kèm riêng")),
+        }
+        w.text(&line, 10.5, false, 2.0);
+    }
+    w.rule();
+    w.text(
+        "Mã QR ở góc trên là mã hồ sơ trên máy: cán bộ quét để mở đúng hồ sơ. Các trang sau \
+         trang bìa là bản chụp đã làm sạch của từng giấy tờ, theo thứ tự trên.",
+        9.0,
+        false,
+        0.0,
+    );
+    w.text(&format!("Mã hồ sơ trên máy: {}", c.dossier_id), 8.0, false, 0.0);
+    let cover = PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), w.ops);
+    let mut all = vec![cover];
+    all.extend(pages::image_pages(&mut doc, pages, 1));
+    // Images pass through as they are (never re-encoded); the fonts are subset.
+    let opts = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        image_optimization: None,
+        ..Default::default()
+    };
+    Ok(pages::stable_ids(doc.with_pages(all).save(&opts, &mut Vec::new())))
+}
+
 fn load(bytes: &[u8]) -> Result<ParsedFont> {
     ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(Error::Font)
 }
@@ -166,16 +318,7 @@ fn load(bytes: &[u8]) -> Result<ParsedFont> {
 /// The receipt of a submitted dossier, one A4 page (more if it carried many files).
 pub fn receipt(r: &Receipt) -> Result<Vec<u8>> {
     let mut doc = PdfDocument::new(&format!("Giấy biên nhận hồ sơ {}", r.receipt_code));
-    let regular = load(REGULAR)?;
-    let bold = load(BOLD)?;
-    let regular_id = doc.add_font(&regular);
-    let bold_id = doc.add_font(&bold);
-    let mut w = Writer {
-        ops: Vec::new(),
-        y: PAGE_H - MARGIN,
-        regular: (regular_id, regular),
-        bold: (bold_id, bold),
-    };
+    let mut w = Writer::new(&mut doc)?;
 
     w.text("GIẤY BIÊN NHẬN HỒ SƠ", 18.0, true, 0.0);
     w.text("Bản lưu của người nộp, lập từ thông tin cổng dịch vụ công trả về", 9.0, false, 0.0);

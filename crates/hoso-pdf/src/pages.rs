@@ -83,16 +83,17 @@ fn image_object(p: &ImagePage<'_>) -> ExternalXObject {
     }
 }
 
-/// The PDF of `pages`, titled `title`.
-pub fn pages_pdf(title: &str, pages: &[ImagePage<'_>]) -> Vec<u8> {
-    let mut doc = PdfDocument::new(title);
-    doc.metadata.info.creator = "HoSo".into();
-    doc.metadata.info.producer = "HoSo".into();
+/// Adds `pages` to `doc` as image pages of their physical size; the images are named `Im<n>`
+/// from `first` on (by position, not printpdf's process-wide counter, so the same pages give
+/// the same bytes whatever was made before).
+pub(crate) fn image_pages(
+    doc: &mut PdfDocument,
+    pages: &[ImagePage<'_>],
+    first: usize,
+) -> Vec<PdfPage> {
     let mut out_pages = Vec::with_capacity(pages.len());
     for (i, p) in pages.iter().enumerate() {
-        // Named by position, not by printpdf's process-wide counter, so the same pages give
-        // the same bytes whatever was made before.
-        let id = XObjectId(format!("Im{}", i + 1));
+        let id = XObjectId(format!("Im{}", first + i));
         doc.resources.xobjects.map.insert(id.clone(), XObject::External(image_object(p)));
         let dpi = p.dpi.max(1) as f32;
         let w_pt = p.width as f32 * 72.0 / dpi;
@@ -103,13 +104,22 @@ pub fn pages_pdf(title: &str, pages: &[ImagePage<'_>]) -> Vec<u8> {
         }];
         out_pages.push(PdfPage::new(Pt(w_pt).into(), Pt(h_pt).into(), ops));
     }
+    out_pages
+}
+
+/// The PDF of `pages`, titled `title`.
+pub fn pages_pdf(title: &str, pages: &[ImagePage<'_>]) -> Vec<u8> {
+    let mut doc = PdfDocument::new(title);
+    doc.metadata.info.creator = "HoSo".into();
+    doc.metadata.info.producer = "HoSo".into();
+    let out_pages = image_pages(&mut doc, pages, 1);
     let opts = PdfSaveOptions { optimize: false, ..Default::default() };
     let bytes = doc.with_pages(out_pages).save(&opts, &mut Vec::new());
     stable_ids(bytes)
 }
 
 /// Replaces the random file identifiers in the trailer by a digest of everything before them.
-fn stable_ids(mut bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn stable_ids(mut bytes: Vec<u8>) -> Vec<u8> {
     let Some(at) = bytes.windows(4).rposition(|w| w == b"/ID[" || w == b"/ID ") else {
         return bytes;
     };

@@ -6,7 +6,7 @@ export type Startup = { dataDir: string, dbPath: string, info: AppInfo | null, e
 
 export type ApiError = { code: ErrorCode, message: string, };
 
-export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "not_editable" | "not_ready" | "portal_unreachable" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "bad_image" | "internal";
+export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "not_editable" | "not_ready" | "portal_unreachable" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "bad_image" | "bad_bundle" | "exists" | "internal";
 
 export type Level = "xa" | "tinh";
 
@@ -218,6 +218,28 @@ export type UnitProvince = { code: string, name: string,
  * How many communes it has.
  */
 communes: number, };
+
+export type BundleInfo = { 
+/**
+ * `dossier` or `receipt`.
+ */
+kind: string, dossierId: string, procedureCode: string, procedureName: string, applicant: string, pages: number, receipt: string | null, 
+/**
+ * Who made it: the label of their device and its key's fingerprint.
+ */
+madeBy: string, fingerprint: string, createdAt: number, 
+/**
+ * This computer already has the dossier: `same` (this very bundle was imported),
+ * `different` (another version), or null.
+ */
+existing: string | null, };
+
+export type Imported = { id: string, 
+/**
+ * `imported`, `replaced`, `already` (the same bundle again: nothing done) or `receipt`
+ * (a receipt bundle updated the dossier).
+ */
+outcome: string, };
 
 export type UnitHit = { provinceCode: string, province: string, communeCode: string, commune: string, };
 

@@ -7,11 +7,13 @@ import type {
   AddressNew,
   FeeInfo,
   BridgeStatus,
+  BundleInfo,
   CardProposal,
   Dossier,
   DossierList,
   DossierListItem,
   FieldChange,
+  Imported,
   InboxItemInfo,
   InboxPage,
   LanAddress,
@@ -518,6 +520,34 @@ export class FakeBackend implements Backend {
     d.state = 'draft';
     d.sending = null;
     return d;
+  }
+
+  async saveDossierPdf(id: string): Promise<string> {
+    this.log('saveDossierPdf', id);
+    return `/home/user/Downloads/HoSo/ho-so-${id}.pdf`;
+  }
+
+  async saveBundle(id: string, receipt: boolean): Promise<string> {
+    this.log('saveBundle', { id, receipt });
+    return `/home/user/Downloads/HoSo/${receipt ? 'bien-nhan' : 'ho-so'}-${id}.hoso`;
+  }
+
+  /** What the next bundle opened says; null: it is refused. */
+  bundle: BundleInfo | null = null;
+
+  async bundleInfo(file: File): Promise<BundleInfo> {
+    this.log('bundleInfo', file.name);
+    if (!this.bundle) throw { code: 'bad_bundle', message: 'Gói hồ sơ bị cắt cụt (chép chưa xong hoặc tải về chưa hết). Hãy chép hoặc tải lại tệp.' };
+    return this.bundle;
+  }
+
+  async bundleImport(file: File, replace: boolean, onBehalf: boolean): Promise<Imported> {
+    this.log('bundleImport', { name: file.name, replace, onBehalf });
+    const b = this.bundle;
+    if (!b) throw { code: 'bad_bundle', message: 'refused' };
+    if (b.existing === 'different' && !replace) throw { code: 'exists', message: 'Hồ sơ này đã có trên máy.' };
+    if (!this.dossiers.has(b.dossierId)) this.dossiers.set(b.dossierId, this.makeDossier(b.dossierId));
+    return { id: b.dossierId, outcome: b.existing === 'same' ? 'already' : replace ? 'replaced' : 'imported' };
   }
 
   async saveReceipt(id: string): Promise<string> {

@@ -166,6 +166,59 @@ describe('fees and payment', () => {
   });
 });
 
+describe('bundles', () => {
+  const info = {
+    kind: 'dossier', dossierId: 'b1', procedureCode: '2.000884', procedureName: 'Chứng thực chữ ký trong các giấy tờ, văn bản',
+    applicant: 'Lò Thị Mai', pages: 2, receipt: null, madeBy: 'Máy nhà chị Mai', fingerprint: '3F2A-91C0-77AB-0C1D',
+    createdAt: Date.UTC(2026, 10, 22, 2, 0), existing: null as string | null,
+  };
+  const bundle = () => new File([new Uint8Array([0x50, 0x4b, 3, 4])], 'ho-so.hoso');
+
+  async function open(backend: FakeBackend, opened: string[]): Promise<HTMLElement> {
+    render(Home, { backend, onNew: () => {}, onOpen: (id: string) => opened.push(id) });
+    const input = (await screen.findByTestId('bundle-file')) as HTMLInputElement;
+    Object.defineProperty(input, 'files', { value: [bundle()], configurable: true });
+    await fireEvent.change(input);
+    return screen.findByTestId('bundle-dialog');
+  }
+
+  it('shows who made a bundle before importing it, on behalf, and opens the dossier', async () => {
+    polyfillDialogs();
+    const backend = new FakeBackend();
+    backend.bundle = { ...info };
+    const opened: string[] = [];
+    const dialog = await open(backend, opened);
+    const facts = await within(dialog).findByTestId('bundle-info');
+    expect(facts.textContent).toContain('Máy nhà chị Mai');
+    expect(facts.textContent).toContain('3F2A-91C0-77AB-0C1D');
+    expect(facts.textContent).toContain('Lò Thị Mai');
+    await fireEvent.click(within(dialog).getByTestId('bundle-behalf'));
+    await fireEvent.click(within(dialog).getByTestId('bundle-import'));
+    await waitFor(() => expect(opened).toEqual(['b1']));
+    expect(backend.calls.find((c) => c.cmd === 'bundleImport')?.args).toEqual({ name: 'ho-so.hoso', replace: false, onBehalf: true });
+  });
+
+  it('asks before replacing another version, and shows why a bundle is refused', async () => {
+    polyfillDialogs();
+    const backend = new FakeBackend();
+    backend.bundle = { ...info, existing: 'different' };
+    const opened: string[] = [];
+    const dialog = await open(backend, opened);
+    expect(await within(dialog).findByText('Máy này đã có hồ sơ này với nội dung khác.')).toBeTruthy();
+    await fireEvent.click(within(dialog).getByTestId('bundle-replace'));
+    expect(within(dialog).getByText(/sẽ được thay bằng bản trong gói/)).toBeTruthy();
+    await fireEvent.click(within(dialog).getByTestId('bundle-replace-yes'));
+    await waitFor(() => expect(opened).toEqual(['b1']));
+    expect(backend.calls.find((c) => c.cmd === 'bundleImport')?.args).toMatchObject({ replace: true });
+    cleanup();
+
+    const refusing = new FakeBackend();
+    const again = await open(refusing, []);
+    expect((await within(again).findByRole('alert')).textContent).toContain('cắt cụt');
+    expect(within(again).queryByTestId('bundle-import')).toBeNull();
+  });
+});
+
 describe('App', () => {
   it('notifies when a dossier reaches the portal and shows the connection', async () => {
     const backend = new FakeBackend();

@@ -370,3 +370,169 @@ fn cccd_prints_a_card_or_a_coded_error_per_photo() {
     assert_eq!(lines[1]["error"], "not_an_image");
     assert!(lines[1]["message"].as_str().unwrap().contains("không phải ảnh"));
 }
+
+/// A dossier travels by USB stick: exported on the citizen's computer, imported on the commune
+/// official's, sent from there on the citizen's behalf; the receipt comes back in a receipt
+/// bundle. Plus the printable dossier with its cover sheet (rendered to a PNG artifact).
+#[test]
+fn a_bundle_goes_from_one_computer_to_another_is_sent_on_behalf_and_its_receipt_comes_back() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (url, token, _portal) = portal(&dir.path().join("portal"));
+    let citizen = dir.path().join("citizen");
+    let official = dir.path().join("official");
+    let run = |data: &std::path::Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_hoso"))
+            .env("HOSO_DATA_DIR", data)
+            .env("HOSO_PORTAL_TOKEN", &token)
+            .env_remove("HOSO_PORTAL_URL")
+            .args(args)
+            .output()
+            .expect("run hoso")
+    };
+    let created = json(&run(
+        &citizen,
+        &[
+            "new",
+            "--procedure",
+            "2.000884",
+            "--field",
+            "applicant.full_name=Lò Thị Mai",
+            "--field",
+            "applicant.cccd=011190012345",
+            "--field",
+            "applicant.dob=05/09/1990",
+            "--field",
+            "applicant.sex=Nữ",
+            "--field",
+            "applicant.address=Bản Mường, Xã Mường Phăng, Tỉnh Điện Biên",
+            "--field",
+            "applicant.phone=0912345678",
+            "--field",
+            "document.name=Giấy ủy quyền",
+        ],
+    ));
+    let id = created["id"].as_str().expect("id").to_owned();
+    let photo = concat!(env!("CARGO_MANIFEST_DIR"), "/../hoso-scan/tests/fixtures/p003_normal.jpg");
+    json(&run(&citizen, &["attach", &id, "van_ban", photo]));
+
+    // The printable dossier: a cover sheet, then the cleaned page.
+    let pdf = dir.path().join("ho-so.pdf");
+    json(&run(&citizen, &["export-pdf", &id, pdf.to_str().expect("utf8")]));
+    let text = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for needle in [
+        "HỒ SƠ THỦ TỤC HÀNH CHÍNH",
+        "Chứng thực chữ ký",
+        "Lò Thị Mai",
+        "Lệ phí: 10.000đ",
+        "1 trang",
+        &id,
+    ] {
+        assert!(text.contains(needle), "{needle:?} not on the cover: {text}");
+    }
+    let pages = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
+    let info = String::from_utf8_lossy(&pages.stdout);
+    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 2")), "{info}");
+    assert!(info.contains("(A4)"), "an A4 cover: {info}");
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts");
+    std::fs::create_dir_all(&artifacts).expect("artifacts dir");
+    let png = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", pdf.to_str().unwrap()])
+        .arg(artifacts.join("dossier-cover"))
+        .status()
+        .expect("pdftoppm");
+    assert!(png.success());
+    assert!(
+        std::fs::metadata(artifacts.join("dossier-cover.png")).expect("cover PNG").len() > 10_000
+    );
+
+    // Exported on the citizen's computer, imported twice on the official's: once.
+    let bundle = dir.path().join("ho-so.hoso");
+    json(&run(&citizen, &["bundle", "export", &id, bundle.to_str().expect("utf8")]));
+    let first =
+        json(&run(&official, &["bundle", "import", bundle.to_str().unwrap(), "--on-behalf"]));
+    assert_eq!(
+        (first["id"].as_str(), first["outcome"].as_str()),
+        (Some(id.as_str()), Some("imported"))
+    );
+    let again =
+        json(&run(&official, &["bundle", "import", bundle.to_str().unwrap(), "--on-behalf"]));
+    assert_eq!(again["outcome"], "already");
+    // Exported again later, unchanged: still the same dossier.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    json(&run(&citizen, &["bundle", "export", &id, bundle.to_str().expect("utf8")]));
+    let later =
+        json(&run(&official, &["bundle", "import", bundle.to_str().unwrap(), "--on-behalf"]));
+    assert_eq!(later["outcome"], "already");
+    let listed = json(&run(&official, &["list"]));
+    assert_eq!(listed["items"].as_array().expect("items").len(), 1, "never twice: {listed}");
+
+    // The citizen adds a page and sends a new version: it needs a confirmation to replace the
+    // official's draft, then replaces it.
+    let extra = dir.path().join("trang-2.pdf");
+    std::fs::write(&extra, b"%PDF-1.7 trang 2").expect("write");
+    json(&run(&citizen, &["attach", &id, "van_ban", extra.to_str().unwrap()]));
+    json(&run(&citizen, &["bundle", "export", &id, bundle.to_str().unwrap()]));
+    let refused = run(&official, &["bundle", "import", bundle.to_str().unwrap(), "--on-behalf"]);
+    assert_eq!(refused.status.code(), Some(4));
+    let line: Value = serde_json::from_slice(&refused.stdout).expect("JSON error");
+    assert_eq!(line["error"], "exists");
+    let replaced = json(&run(
+        &official,
+        &["bundle", "import", bundle.to_str().unwrap(), "--on-behalf", "--replace"],
+    ));
+    assert_eq!(replaced["outcome"], "replaced");
+    let shown = json(&run(&official, &["show", &id]));
+    assert_eq!(shown["values"]["document.name"], "Giấy ủy quyền");
+    assert_eq!(shown["values"]["behalf.of"], "Lò Thị Mai (gói từ Máy tính có HoSo)");
+    // The official sends it for the citizen.
+    json(&run(&official, &["finalize", &id]));
+    let sent = json(&run(&official, &["send", "--wait", "--timeout", "60", "--portal", &url]));
+    assert_eq!(sent["submitted"][0]["id"], id.as_str());
+    let held =
+        hoso_portal::Db::open(&dir.path().join("portal")).expect("db").dossiers().expect("list");
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].files.len(), 2, "both pages travelled inside the bundle");
+    let status = json(&run(&official, &["status", &id]));
+    let receipt = status["receipt"].as_str().expect("receipt").to_owned();
+
+    // The receipt bundle goes back: the citizen's copy shows the receipt code.
+    let back = dir.path().join("bien-nhan.hoso");
+    json(&run(&official, &["bundle", "export", &id, back.to_str().unwrap(), "--receipt"]));
+    let applied = json(&run(&citizen, &["bundle", "import", back.to_str().unwrap()]));
+    assert_eq!(applied["outcome"], "receipt");
+    let mine = json(&run(&citizen, &["status", &id]));
+    assert_eq!(mine["receipt"], receipt.as_str());
+    assert_eq!(mine["state"], "received");
+
+    // A hostile file gets its own code as JSON, and nothing is imported.
+    let evil = dir.path().join("evil.hoso");
+    let mut bytes = std::fs::read(&bundle).expect("bundle");
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&evil, &bytes).expect("write");
+    let out =
+        run(dir.path().join("third").as_path(), &["bundle", "import", evil.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(4));
+    let line: Value = serde_json::from_slice(&out.stdout).expect("JSON error");
+    assert_eq!(line["error"], "truncated");
+    assert!(line["message"].as_str().expect("message").contains("cắt cụt"));
+    // One that tries to write outside: refused by name, and nothing is written anywhere.
+    let mut entries: Vec<hoso_bundle::zip::Entry> =
+        hoso_bundle::zip::read(&std::fs::read(&bundle).unwrap(), &hoso_bundle::Limits::default())
+            .expect("good zip")
+            .into_iter()
+            .map(|(n, d)| hoso_bundle::zip::Entry::file(&n, d))
+            .collect();
+    entries.push(hoso_bundle::zip::Entry::file("../../escaped.txt", b"gotcha".to_vec()));
+    std::fs::write(&evil, hoso_bundle::zip::write(&entries)).expect("write");
+    let third = dir.path().join("third").join("data");
+    let out = run(&third, &["bundle", "import", evil.to_str().unwrap()]);
+    let line: Value = serde_json::from_slice(&out.stdout).expect("JSON error");
+    assert_eq!(line["error"], "path_traversal");
+    for d in [third.as_path(), dir.path().join("third").as_path(), dir.path()] {
+        assert!(!d.join("escaped.txt").exists(), "written into {}", d.display());
+    }
+}

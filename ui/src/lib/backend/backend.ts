@@ -5,10 +5,12 @@ import type {
   AddressNew,
   ApiError,
   BridgeStatus,
+  BundleInfo,
   CardProposal,
   Dossier,
   DossierList,
   FieldChange,
+  Imported,
   InboxPage,
   LanAddress,
   ListQuery,
@@ -100,6 +102,14 @@ export interface Backend {
   setPortal(url: string, token: string | null): Promise<PortalSettings>;
   /** Saves the receipt PDF of a dossier the portal has; returns the file's path. */
   saveReceipt(id: string): Promise<string>;
+  /** Saves the dossier as one printable PDF (cover sheet, then its pages); returns the path. */
+  saveDossierPdf(id: string): Promise<string>;
+  /** Saves the dossier (or, `receipt`, only its receipt) as a signed .hoso bundle; the path. */
+  saveBundle(id: string, receipt: boolean): Promise<string>;
+  /** Reads and checks a .hoso bundle: what it is, who made it, whether this computer has it. */
+  bundleInfo(file: File): Promise<BundleInfo>;
+  /** Imports a .hoso bundle (`replace` confirms replacing another version). */
+  bundleImport(file: File, replace: boolean, onBehalf: boolean): Promise<Imported>;
   /** Pauses or resumes sending. */
   setSendingPaused(paused: boolean): Promise<PortalSettings>;
   /** Calls `listener` after every background sending round; returns an unsubscribe. */

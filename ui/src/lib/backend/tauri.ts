@@ -100,6 +100,26 @@ export const tauriBackend: Backend = {
   setPortal: (url, token) => call('set_portal', { url, token }),
   setSendingPaused: (paused) => call('set_sending_paused', { paused }),
   saveReceipt: (id) => call('save_receipt', { id }),
+  saveDossierPdf: (id) => call('save_dossier_pdf', { id }),
+  saveBundle: (id, receipt) => call('save_bundle', { id, receipt }),
+  async bundleInfo(file) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      return await invoke('bundle_info', bytes);
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
+  async bundleImport(file, replace, onBehalf) {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    try {
+      return await invoke('bundle_import', bytes, {
+        headers: { 'x-replace': replace ? '1' : '0', 'x-on-behalf': onBehalf ? '1' : '0' },
+      });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
   onSending(listener) {
     const unlisten = listen<SendReport>('hoso://sending', (e) => listener(e.payload));
     return () => void unlisten.then((f) => f());
