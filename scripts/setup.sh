@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   librsvg2-dev libayatana-appindicator3-dev libssl-dev libdbus-1-dev
   libheif-dev
-  xvfb xauth webkit2gtk-driver imagemagick x11-utils
+  xvfb xauth webkit2gtk-driver imagemagick x11-utils poppler-utils
 )
 
 sudo_cmd=()

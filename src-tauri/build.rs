@@ -22,6 +22,7 @@ fn main() {
         "set_sending_paused",
         "save_receipt",
         "save_dossier_pdf",
+        "save_diagnostics",
         "save_bundle",
         "bundle_info",
         "bundle_import",

@@ -34,6 +34,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         set_sending_paused,
         save_receipt,
         save_dossier_pdf,
+        save_diagnostics,
         save_bundle,
         bundle_info,
         bundle_import,
@@ -272,6 +273,25 @@ fn bundle_import<R: Runtime>(
     };
     let flag = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()) == Some("1");
     app.hoso()?.bundle_import(bytes, flag("x-replace"), flag("x-on-behalf"))
+}
+
+/// Saves the support file ("Xuất thông tin hỗ trợ") in Downloads: no personal data.
+#[tauri::command(async)]
+fn save_diagnostics<R: Runtime>(app: AppHandle<R>) -> Result<String> {
+    let hoso = app.hoso()?;
+    let text = serde_json::to_string_pretty(&hoso.diagnostics()?)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    let day = vietnam_day();
+    save_download(&app, &format!("hoso-ho-tro-{day}.json"), text.as_bytes())
+}
+
+/// Today in Vietnam as yyyy-mm-dd, for file names.
+fn vietnam_day() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
+    let d = hoso_api::civil_date_at(now);
+    format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)
 }
 
 /// The first part of a dossier id, for file names.

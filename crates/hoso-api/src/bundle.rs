@@ -180,7 +180,10 @@ impl Hoso {
     /// it for the citizen (the dossier is marked so, and the portal is told). A receipt
     /// bundle sets the receipt code and state of the dossier it names.
     pub fn bundle_import(&self, bytes: &[u8], replace: bool, on_behalf: bool) -> Result<Imported> {
-        let opened = hoso_bundle::read(bytes, &Limits::default()).map_err(|e| bad(&e))?;
+        let opened = hoso_bundle::read(bytes, &Limits::default()).map_err(|e| {
+            self.log(&format!("bundle refused code={} bytes={}", e.code(), bytes.len()));
+            bad(&e)
+        })?;
         let m = &opened.manifest;
         let id = m.dossier.id.clone();
         let existing = self.existing(&id, &content_hash(m))?;
@@ -265,6 +268,12 @@ impl Hoso {
                 .map_err(|e| self.store_err(e))?;
         }
         store.set_kv(&imported_key(&id), Some(&content_hash(m))).map_err(|e| self.store_err(e))?;
+        drop(store);
+        self.log(&format!(
+            "bundle {outcome} {} files={} on_behalf={on_behalf}",
+            crate::log::short(&id),
+            m.files.len()
+        ));
         Ok(Imported { id, outcome: outcome.into() })
     }
 

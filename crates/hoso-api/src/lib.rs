@@ -7,9 +7,11 @@
 mod bridge;
 mod bundle;
 mod card;
+mod diagnostics;
 mod dossiers;
 mod error;
 mod fee;
+pub mod log;
 mod procedures;
 mod scan;
 mod secrets;
@@ -67,6 +69,13 @@ pub struct Hoso {
     bridge: Mutex<Option<bridge::OpenBridge>>,
     /// The folder watcher, while it runs.
     watching: Mutex<Option<watch::Watching>>,
+    /// `logs/hoso.log` (masked lines; see [`log`]).
+    log: Arc<log::Logger>,
+}
+
+/// Vietnam's calendar day at `unix_ms` (for the shell's file names).
+pub fn civil_date_at(unix_ms: i64) -> hoso_catalogue::CivilDate {
+    hoso_catalogue::CivilDate::in_vietnam_at(unix_ms)
 }
 
 impl Hoso {
@@ -75,16 +84,36 @@ impl Hoso {
         let store = Store::open(data_dir).map_err(|e| ApiError::from_store(e, data_dir))?;
         let catalogue = load_catalogue(&store, clock.now_ms())
             .map_err(|e| ApiError::from_store(e, data_dir))?;
-        Ok(Self {
+        let hoso = Self {
             store: Mutex::new(store),
             catalogue: Arc::new(catalogue),
             clock,
             data_dir: data_dir.to_owned(),
+            log: Arc::new(log::Logger::new(data_dir)),
             progress: Mutex::new(None),
             secrets: secrets::Secrets::default(),
             bridge: Mutex::new(None),
             watching: Mutex::new(None),
-        })
+        };
+        hoso.log(&format!(
+            "open hoso={} schema={} catalogue={} os={}",
+            env!("CARGO_PKG_VERSION"),
+            hoso_store::SCHEMA_VERSION,
+            hoso.catalogue.version,
+            std::env::consts::OS
+        ));
+        Ok(hoso)
+    }
+
+    /// Writes one line to the log (masked; see [`log`]): codes, counts, short ids — never a
+    /// name or a form value.
+    pub fn log(&self, text: &str) {
+        self.log.line(self.clock.now_ms(), text);
+    }
+
+    /// The log's last `n` lines, for the diagnostics file.
+    pub fn recent_log(&self, n: usize) -> Vec<String> {
+        self.log.tail(n)
     }
 
     /// Versions and paths, for the about box, diagnostics and the CLI.

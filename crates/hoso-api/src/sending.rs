@@ -61,7 +61,15 @@ impl Hoso {
                 .procedure(&record.row.procedure_code)
                 .map(|p| p.fee_quote(&record.values, self.today()))
                 .and_then(|q| crate::fee::fee_body(&q));
+            let total = fee.as_ref().and_then(|f| f["total"].as_u64()).unwrap_or(0);
             hoso_outbox::enqueue(&store, &record, fee, now).map_err(|e| self.store_err(e))?;
+            drop(store);
+            self.log(&format!(
+                "finalize {} procedure={} files={} fee={total}",
+                crate::log::short(id),
+                record.row.procedure_code,
+                record.pages.len()
+            ));
         }
         self.dossier(id)
     }
@@ -250,6 +258,10 @@ fn token_source(s: Source) -> TokenSource {
 #[derive(Debug)]
 pub struct SendSession {
     inner: hoso_outbox::Sender,
+    log: std::sync::Arc<crate::log::Logger>,
+    clock: std::sync::Arc<dyn hoso_outbox::Clock>,
+    /// Whether the portal answered at the last round (logged when it changes).
+    connected: Option<bool>,
 }
 
 impl Hoso {
@@ -259,17 +271,48 @@ impl Hoso {
             hoso_outbox::Sender::open(&self.data_dir, config, std::sync::Arc::clone(&self.clock))
                 .map_err(|e| outbox_error(&e, &self.data_dir))?;
         self.attach_progress(inner.progress());
-        Ok(SendSession { inner })
+        Ok(SendSession {
+            inner,
+            log: std::sync::Arc::clone(&self.log),
+            clock: std::sync::Arc::clone(&self.clock),
+            connected: None,
+        })
     }
 }
 
 impl SendSession {
     /// One round: probe the portal, send what is due, follow statuses.
     pub fn pass(&mut self) -> Result<crate::types::SendReport> {
-        self.inner
+        let report: crate::types::SendReport = self
+            .inner
             .pass()
             .map(Into::into)
-            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        // Only what moved: a line per round would bury the rest.
+        let now = self.clock.now_ms();
+        if self.connected != Some(report.connected) && !report.paused {
+            self.connected = Some(report.connected);
+            self.log.line(
+                now,
+                &format!(
+                    "portal connected={} unauthorized={}",
+                    report.connected, report.unauthorized
+                ),
+            );
+        }
+        for s in &report.submitted {
+            self.log.line(
+                now,
+                &format!("submitted {} receipt={}", crate::log::short(&s.id), s.receipt),
+            );
+        }
+        for s in &report.set_aside {
+            self.log.line(now, &format!("set_aside {} code={}", crate::log::short(&s.id), s.code));
+        }
+        if report.status_changes > 0 {
+            self.log.line(now, &format!("status_changes {}", report.status_changes));
+        }
+        Ok(report)
     }
 
     /// Is anything due now?

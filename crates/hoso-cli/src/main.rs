@@ -102,6 +102,9 @@ enum Command {
         #[command(subcommand)]
         action: BundleAction,
     },
+    /// Write the support file (versions, settings without secrets, outbox and sync states,
+    /// database integrity; no personal data) to OUT.
+    Diagnostics { out: PathBuf },
     /// The fee of a dossier, worked out offline from the catalogue: total and breakdown (JSON).
     Fee { id: String },
     /// The portal's payment request for a dossier: prints the VietQR payload (JSON with
@@ -399,6 +402,15 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
             }
         }
         Command::Fee { id } => emit(&mut out, &hoso.fee(&id)?),
+        Command::Diagnostics { out: path } => {
+            let text = serde_json::to_string_pretty(&hoso.diagnostics()?)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+            write_file(&path, text.as_bytes())?;
+            emit(
+                &mut out,
+                &serde_json::json!({ "path": path.display().to_string(), "bytes": text.len() }),
+            )
+        }
         Command::ExportPdf { id, out: path } => {
             let pdf = hoso.dossier_pdf(&id)?;
             write_file(&path, &pdf)?;

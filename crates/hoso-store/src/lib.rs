@@ -27,7 +27,7 @@ pub use dossiers::{
 pub use inbox::{Found, InboxItem, Seen, Taken, WatchFolder};
 pub use migrate::SCHEMA_VERSION;
 pub use outbox::{Job, JobFile, JobState, StatusChange};
-pub use payment::Payment;
+pub use payment::{Payment, StoreFigures};
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "hoso.sqlite3";
@@ -129,6 +129,7 @@ impl Store {
         }
         // FULL: a save the user was told about survives a power cut, not only a crash.
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        backup_before_migrating(&conn, data_dir)?;
         migrate::migrate(&conn)?;
         let blobs = BlobStore::open(&data_dir.join(FILES_DIR))?;
         Ok(Self { conn, blobs, db_path })
@@ -151,6 +152,27 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows.join("\n"))
     }
+}
+
+/// Where copies of the database are kept before a newer HoSo changes its schema.
+pub const BACKUP_DIR: &str = "backups";
+
+/// Before migrations change an existing database, a consistent copy of it goes to
+/// `backups/hoso-v<old schema>-<ms>.sqlite3` (`VACUUM INTO`: written whole, then kept), so an
+/// upgrade can always be undone by hand. A new database (schema 0) needs none.
+fn backup_before_migrating(conn: &Connection, data_dir: &Path) -> Result<()> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == 0 || current >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let dir = data_dir.join(BACKUP_DIR);
+    std::fs::create_dir_all(&dir).map_err(io_error)?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let path = dir.join(format!("hoso-v{current}-{stamp}.sqlite3"));
+    conn.execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+    Ok(())
 }
 
 /// A quick structural check at open, so a damaged file is reported before anything uses it.

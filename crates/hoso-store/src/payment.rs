@@ -90,3 +90,60 @@ impl Store {
             .optional()?)
     }
 }
+
+/// Figures about the store that say nothing about anyone (for the diagnostics file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreFigures {
+    /// (state, live dossiers, dossiers in the trash).
+    pub dossiers: Vec<(String, i64, i64)>,
+    /// (job state, jobs, attempts in all, error codes seen).
+    pub jobs: Vec<(String, i64, i64, Vec<String>)>,
+    /// Files in the file store, and their bytes.
+    pub files: (i64, i64),
+    pub payments: (i64, i64),
+    pub inbox: i64,
+    pub watch_folders: i64,
+}
+
+impl Store {
+    /// Counts by state, for the diagnostics file: no names, values, ids or paths.
+    pub fn figures(&self) -> Result<StoreFigures> {
+        let dossiers = self
+            .conn
+            .prepare(
+                "SELECT state, SUM(deleted_at IS NULL), SUM(deleted_at IS NOT NULL) FROM dossier GROUP BY state ORDER BY state",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let jobs = self
+            .conn
+            .prepare(
+                "SELECT state, COUNT(*), SUM(attempts), COALESCE(GROUP_CONCAT(DISTINCT error_code), '')
+                 FROM outbox_job GROUP BY state ORDER BY state",
+            )?
+            .query_map([], |r| {
+                let codes: String = r.get(3)?;
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    codes.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let files = self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(byte_size), 0) FROM blob",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let payments = self.conn.query_row(
+            "SELECT COALESCE(SUM(paid_at IS NULL), 0), COALESCE(SUM(paid_at IS NOT NULL), 0) FROM payment",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let inbox = self.conn.query_row("SELECT COUNT(*) FROM inbox_item", [], |r| r.get(0))?;
+        let watch_folders =
+            self.conn.query_row("SELECT COUNT(*) FROM watch_folder", [], |r| r.get(0))?;
+        Ok(StoreFigures { dossiers, jobs, files, payments, inbox, watch_folders })
+    }
+}

@@ -522,6 +522,11 @@ export class FakeBackend implements Backend {
     return d;
   }
 
+  async saveDiagnostics(): Promise<string> {
+    this.log('saveDiagnostics', null);
+    return '/home/user/Downloads/HoSo/hoso-ho-tro-2026-11-22.json';
+  }
+
   async saveDossierPdf(id: string): Promise<string> {
     this.log('saveDossierPdf', id);
     return `/home/user/Downloads/HoSo/ho-so-${id}.pdf`;

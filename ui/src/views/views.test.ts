@@ -2,6 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { setLocale } from '../lib/i18n/index.svelte';
+import { toast } from '../lib/toast.svelte';
 import { FakeBackend, freeFee } from '../test/fake-backend';
 import App from '../App.svelte';
 import DossierEditor from './DossierEditor.svelte';
@@ -257,6 +258,16 @@ describe('App', () => {
     expect(screen.getByText('/data/hoso.sqlite3')).toBeTruthy();
     expect(screen.getByText(/Tệp dữ liệu bị hỏng/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Thử lại' })).toBeTruthy();
+  });
+});
+
+describe('support information', () => {
+  it('saves the support file and says where', async () => {
+    const backend = new FakeBackend();
+    render(Settings, { backend, onBack: () => {} });
+    await fireEvent.click(await screen.findByTestId('save-diagnostics'));
+    await waitFor(() => expect(toast.current?.text).toBe('Đã lưu thông tin hỗ trợ: /home/user/Downloads/HoSo/hoso-ho-tro-2026-11-22.json'));
+    expect(backend.calls.some((c) => c.cmd === 'saveDiagnostics')).toBe(true);
   });
 });
 

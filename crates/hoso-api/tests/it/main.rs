@@ -4,6 +4,7 @@ mod bindings;
 mod bridge;
 mod card;
 mod catalogue;
+mod diagnostics;
 mod dossiers;
 mod fee;
 mod scan;

@@ -4,6 +4,7 @@ mod crash;
 mod dossiers;
 mod inbox;
 mod open;
+mod upgrade;
 
 use std::collections::BTreeMap;
 

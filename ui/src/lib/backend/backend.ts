@@ -102,6 +102,8 @@ export interface Backend {
   setPortal(url: string, token: string | null): Promise<PortalSettings>;
   /** Saves the receipt PDF of a dossier the portal has; returns the file's path. */
   saveReceipt(id: string): Promise<string>;
+  /** Saves the support file (no personal data) in Downloads; returns the path. */
+  saveDiagnostics(): Promise<string>;
   /** Saves the dossier as one printable PDF (cover sheet, then its pages); returns the path. */
   saveDossierPdf(id: string): Promise<string>;
   /** Saves the dossier (or, `receipt`, only its receipt) as a signed .hoso bundle; the path. */

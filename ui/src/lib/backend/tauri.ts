@@ -101,6 +101,7 @@ export const tauriBackend: Backend = {
   setSendingPaused: (paused) => call('set_sending_paused', { paused }),
   saveReceipt: (id) => call('save_receipt', { id }),
   saveDossierPdf: (id) => call('save_dossier_pdf', { id }),
+  saveDiagnostics: () => call('save_diagnostics'),
   saveBundle: (id, receipt) => call('save_bundle', { id, receipt }),
   async bundleInfo(file) {
     const bytes = new Uint8Array(await file.arrayBuffer());
