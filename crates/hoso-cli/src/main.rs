@@ -435,25 +435,21 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
                     format!("cannot read {}: {e}", file.display()),
                 )
             })?;
-            // A refused bundle is a JSON answer with the reader's own code, like `hoso cccd`.
-            if let Err(e) = hoso_bundle::read(&bytes, &hoso_bundle::Limits::default()) {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::json!({ "error": e.code(), "message": e.to_string() })
-                )
-                .map_err(io_err)?;
-                return Err(ApiError::new(ErrorCode::BadBundle, e.to_string()));
-            }
+            // A refused bundle is a JSON answer with the reader's own code, like `hoso cccd`
+            // (read again only then, to name the code).
             match hoso.bundle_import(&bytes, replace, on_behalf) {
                 Ok(done) => writeln!(out, "{}", serde_json::json!(done)).map_err(io_err),
                 Err(e) => {
-                    writeln!(
-                        out,
-                        "{}",
-                        serde_json::json!({ "error": e.code.as_str(), "message": e.message })
-                    )
-                    .map_err(io_err)?;
+                    let code = match e.code {
+                        ErrorCode::BadBundle => {
+                            hoso_bundle::read(&bytes, &hoso_bundle::Limits::default())
+                                .err()
+                                .map_or("bad_bundle", |b| b.code())
+                        }
+                        other => other.as_str(),
+                    };
+                    writeln!(out, "{}", serde_json::json!({ "error": code, "message": e.message }))
+                        .map_err(io_err)?;
                     Err(e)
                 }
             }
