@@ -61,30 +61,25 @@ pub fn crc16(data: &[u8]) -> u16 {
 /// The purpose as banks carry it: no diacritics (`đ`→`d`), letters, digits and spaces only,
 /// upper case kept, at most 25 characters.
 pub fn ascii_purpose(text: &str) -> String {
-    let folded: String = text
-        .chars()
-        .map(|c| match c {
+    use unicode_normalization::UnicodeNormalization as _;
+    let mut out = String::with_capacity(MAX_PURPOSE);
+    // Decomposed, a letter's diacritics are separate (non-ASCII) marks and drop out.
+    for c in text.nfd() {
+        let c = match c {
             'đ' => 'd',
             'Đ' => 'D',
             c => c,
-        })
-        .collect::<String>();
-    let plain = hoso_catalogue::text::nfc(&folded);
-    let mut out = String::with_capacity(MAX_PURPOSE);
-    for c in plain.chars() {
-        // Strip combining marks from each letter by folding one letter at a time, keeping case.
-        let base = hoso_catalogue::text::fold(&c.to_string());
-        let base = if c.is_uppercase() { base.to_uppercase() } else { base };
-        for b in base.chars().filter(|b| b.is_ascii_alphanumeric() || *b == ' ') {
-            if out.len() < MAX_PURPOSE {
-                out.push(b);
-            }
-        }
-        if c.is_whitespace() && !out.ends_with(' ') && out.len() < MAX_PURPOSE {
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_whitespace() && !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
+        if out.len() >= MAX_PURPOSE {
+            break;
+        }
     }
-    out.trim().to_owned()
+    out.trim_end().to_owned()
 }
 
 /// The VietQR payload for a transfer.
