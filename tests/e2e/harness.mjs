@@ -55,6 +55,43 @@ export function tempDataDir(prefix = 'hoso-e2e-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+/** The debug build of one of the project's binaries (`hoso`, `hoso-portal`, …). */
+export const bin = (name) => path.join(root, 'target', 'debug', name);
+
+/**
+ * A reference portal's data folder with a device token, and a free port to serve it on (not
+ * started: see `startPortal`).
+ */
+export async function portalPlaces() {
+  const portalDir = tempDataDir('hoso-portal-');
+  const token = execFileSync(bin('hoso-portal'), ['token', 'create', '--data', portalDir]).toString().trim();
+  const port = await freePort();
+  return { portalDir, token, port, url: `http://127.0.0.1:${port}` };
+}
+
+/** Starts the reference portal (stop it with `.kill('SIGTERM')`). */
+export function startPortal({ portalDir, port }) {
+  return spawn(bin('hoso-portal'), ['--listen', `127.0.0.1:${port}`, '--data', portalDir], { stdio: 'ignore' });
+}
+
+/**
+ * A complete certified-signature draft (2.000884, fee 10.000đ) made with the CLI in `dataDir`:
+ * every field filled and one page attached. `cli(...args)` runs `hoso --json` on that folder.
+ */
+export function completeCertifiedSignature(cli, dataDir) {
+  const d = cli(
+    'new', '--procedure', '2.000884',
+    '--field', 'applicant.full_name=Nguyễn Thị Hoa', '--field', 'applicant.cccd=001190012345',
+    '--field', 'applicant.dob=05/09/1990', '--field', 'applicant.sex=Nữ',
+    '--field', 'applicant.address=Thôn 3, xã Tả Van, tỉnh Lào Cai', '--field', 'applicant.phone=0912345678',
+    '--field', 'document.name=Hợp đồng thuê nhà',
+  );
+  const page = path.join(dataDir, 'trang-1.pdf');
+  writeFileSync(page, '%PDF-1.7 hop dong thue nha');
+  cli('attach', d.id, 'van_ban', page);
+  return d;
+}
+
 let currentDisplay = null;
 
 /** One X display for the whole test file. */

@@ -4,14 +4,16 @@
 // records the bank's notice; the window changes to "Đã thanh toán" by itself.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { axeViolations, freePort, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+import {
+  axeViolations, bin, completeCertifiedSignature, launchApp, portalPlaces, screenshot, startDisplay, startPortal,
+  tempDataDir,
+} from './harness.mjs';
 
-const bin = (name) => path.join(root, 'target', 'debug', name);
 let display;
 
 before(async () => {
@@ -23,27 +25,16 @@ after(() => display?.stop());
 
 test('the fee is shown, the VietQR code is shown until the bank says it was paid', async () => {
   const dataDir = tempDataDir();
-  const portalDir = tempDataDir('hoso-portal-');
-  const token = execFileSync(bin('hoso-portal'), ['token', 'create', '--data', portalDir]).toString().trim();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const places = await portalPlaces();
+  const { portalDir, token, url } = places;
   const env = { ...process.env, HOSO_DATA_DIR: dataDir, HOSO_PORTAL_URL: url, HOSO_PORTAL_TOKEN: token };
   const cli = (...args) => JSON.parse(execFileSync(bin('hoso'), ['--json', ...args], { env }).toString());
 
-  const d = cli(
-    'new', '--procedure', '2.000884',
-    '--field', 'applicant.full_name=Nguyễn Thị Hoa', '--field', 'applicant.cccd=001190012345',
-    '--field', 'applicant.dob=05/09/1990', '--field', 'applicant.sex=Nữ',
-    '--field', 'applicant.address=Thôn 3, xã Tả Van, tỉnh Lào Cai', '--field', 'applicant.phone=0912345678',
-    '--field', 'document.name=Hợp đồng thuê nhà',
-  );
-  const page = path.join(dataDir, 'trang-1.pdf');
-  writeFileSync(page, '%PDF-1.7 hop dong thue nha');
-  cli('attach', d.id, 'van_ban', page);
+  const d = completeCertifiedSignature(cli, dataDir);
   const fee = cli('fee', d.id);
   assert.deepEqual([fee.kind, fee.total, fee.totalText], ['amount', 10000, '10.000đ']);
 
-  const portal = spawn(bin('hoso-portal'), ['--listen', `127.0.0.1:${port}`, '--data', portalDir], { stdio: 'ignore' });
+  const portal = startPortal(places);
   const app = await launchApp({ display: display.display, dataDir, env: { HOSO_PORTAL_URL: url, HOSO_PORTAL_TOKEN: token } });
   try {
     const b = app.browser;

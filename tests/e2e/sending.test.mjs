@@ -2,14 +2,15 @@
 // "Đã nộp – mã …" by itself when the portal comes up. The real window, the real portal.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
-import { axeViolations, freePort, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+import {
+  axeViolations, bin, completeCertifiedSignature, launchApp, portalPlaces, screenshot, startDisplay, startPortal,
+  tempDataDir,
+} from './harness.mjs';
 
-const bin = (name) => path.join(root, 'target', 'debug', name);
 let display;
 
 before(async () => {
@@ -21,23 +22,12 @@ after(() => display?.stop());
 
 test('a queued dossier goes from "Chờ gửi" to "Đã nộp" when the portal comes up', async () => {
   const dataDir = tempDataDir();
-  const portalDir = tempDataDir('hoso-portal-');
-  const token = execFileSync(bin('hoso-portal'), ['token', 'create', '--data', portalDir]).toString().trim();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const places = await portalPlaces();
+  const { portalDir, token, url } = places;
   const cli = (...args) =>
     JSON.parse(execFileSync(bin('hoso'), ['--json', ...args], { env: { ...process.env, HOSO_DATA_DIR: dataDir } }).toString());
 
-  const d = cli(
-    'new', '--procedure', '2.000884',
-    '--field', 'applicant.full_name=Nguyễn Thị Hoa', '--field', 'applicant.cccd=001190012345',
-    '--field', 'applicant.dob=05/09/1990', '--field', 'applicant.sex=Nữ',
-    '--field', 'applicant.address=Thôn 3, xã Tả Van, tỉnh Lào Cai', '--field', 'applicant.phone=0912345678',
-    '--field', 'document.name=Hợp đồng thuê nhà',
-  );
-  const page = path.join(dataDir, 'trang-1.pdf');
-  writeFileSync(page, '%PDF-1.7 hop dong thue nha');
-  cli('attach', d.id, 'van_ban', page);
+  const d = completeCertifiedSignature(cli, dataDir);
   assert.equal(cli('finalize', d.id).state, 'queued');
 
   const app = await launchApp({
@@ -64,7 +54,7 @@ test('a queued dossier goes from "Chờ gửi" to "Đã nộp" when the portal c
     await screenshot(b, 'sending-waiting');
 
     // The portal comes up; HoSo notices by itself (no click).
-    portal = spawn(bin('hoso-portal'), ['--listen', `127.0.0.1:${port}`, '--data', portalDir], { stdio: 'ignore' });
+    portal = startPortal(places);
     await b.waitUntil(async () => {
       const text = await (await b.$('[data-testid=sending-panel] [data-testid=state-chip]')).getText();
       return text.startsWith('Đã nộp – mã HS-');

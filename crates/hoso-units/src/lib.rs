@@ -204,7 +204,7 @@ impl Units {
                     commune_code: c.code.clone(),
                     commune: c.name.clone(),
                 };
-                if !core.is_empty() && names::core(&c.name).starts_with(&core) {
+                if !core.is_empty() && c.core.starts_with(&core) {
                     first.push(hit);
                 } else {
                     rest.push(hit);
