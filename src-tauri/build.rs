@@ -55,6 +55,7 @@ fn main() {
         "read_card",
         "read_card_from_page",
         "app_ready",
+        "launch_open",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -67,6 +67,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         read_card,
         read_card_from_page,
         app_ready,
+        launch_open,
     ]
 }
 
@@ -566,4 +567,10 @@ fn app_ready<R: Runtime>(app: AppHandle<R>) {
         let _ = std::io::Write::flush(&mut std::io::stdout());
     }
     let _ = app.get_webview_window("main");
+}
+
+/// The dossier the command line asked to open (`--open ID`), once.
+#[tauri::command]
+fn launch_open(request: State<'_, crate::launch::LaunchRequest>) -> Option<String> {
+    request.take()
 }

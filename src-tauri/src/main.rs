@@ -4,21 +4,44 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod launch;
 mod sending;
 mod state;
 
+use launch::LaunchRequest;
 use state::Backend;
 use tauri::Manager;
 
 fn main() {
     let backend = Backend::from_env();
+    let args: Vec<String> = std::env::args().collect();
+    let data_dir = backend.data_dir().map(std::path::Path::to_path_buf);
+    let context = tauri::generate_context!();
+    let instance = launch::instance_id(&context.config().identifier, data_dir.as_deref());
+    let mut window_state =
+        tauri_plugin_window_state::Builder::new().with_state_flags(launch::WINDOW_FLAGS);
+    if let Some(dir) = &data_dir {
+        // An absolute file name: the plugin joins it to its config folder, which keeps it as is.
+        window_state =
+            window_state.with_filename(dir.join(launch::WINDOW_STATE_FILE).to_string_lossy());
+    }
     let result = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance)
+                .callback(|app, argv, _cwd| launch::second_launch(app, &argv))
+                .build(),
+        )
+        .plugin(window_state.build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(backend)
+        .manage(LaunchRequest(std::sync::Mutex::new(launch::open_request(&args))))
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 software_rendering(&window);
+                launch::save_window_state_when_settled(&window);
             }
             let handle = app.handle().clone();
             let backend = app.state::<Backend>();
@@ -30,7 +53,7 @@ fn main() {
             Ok(())
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(e) = result {
         eprintln!("HoSo could not start its window: {e}");
         std::process::exit(1);

@@ -45,6 +45,11 @@ impl Backend {
         }
     }
 
+    /// The data folder, when one is known.
+    pub fn data_dir(&self) -> Option<&std::path::Path> {
+        self.data_dir.as_deref().ok()
+    }
+
     /// Runs `f` with the façade once it opens (now, if it is open already).
     pub fn when_open(&self, f: impl FnOnce(Arc<Hoso>) + Send + 'static) {
         let open = self.hoso.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();

@@ -602,4 +602,24 @@ export class FakeBackend implements Backend {
   appReady(): void {
     this.log('appReady', null);
   }
+
+  /** What `--open` asked for at launch (tests set it). */
+  launchRequest: string | null = null;
+  openListeners: ((id: string) => void)[] = [];
+
+  async launchOpen(): Promise<string | null> {
+    const id = this.launchRequest;
+    this.launchRequest = null;
+    return id;
+  }
+
+  onOpenRequest(listener: (id: string) => void): () => void {
+    this.openListeners.push(listener);
+    return () => (this.openListeners = this.openListeners.filter((l) => l !== listener));
+  }
+
+  /** A second launch asks this window to open `id`. */
+  secondLaunch(id: string): void {
+    for (const l of this.openListeners) l(id);
+  }
 }

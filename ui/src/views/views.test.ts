@@ -245,6 +245,23 @@ describe('App', () => {
     expect(save?.args).toEqual({ id: 'd1', changes: [{ key: 'applicant.full_name', value: 'Nguyễn Thị Hoa' }] });
   });
 
+  it('opens the dossier the command line names, and the one a second launch asks for after saving', async () => {
+    const backend = new FakeBackend();
+    backend.dossiers.set('d7', backend.makeDossier('d7', { 'applicant.full_name': 'Lò Văn Páo' }));
+    backend.dossiers.set('d8', backend.makeDossier('d8', { 'applicant.full_name': 'Giàng Thị Mai' }));
+    backend.launchRequest = 'd7';
+    render(App, { backend });
+    const name = (await screen.findByLabelText(/Họ, chữ đệm và tên/)) as HTMLInputElement;
+    expect(name.value).toBe('Lò Văn Páo');
+    expect(backend.calls.find((c) => c.cmd === 'openDossier')?.args).toBe('d7');
+    await fireEvent.input(name, { target: { value: 'Lò Văn Pao' } });
+    backend.secondLaunch('d8');
+    await waitFor(() => expect((screen.getByLabelText(/Họ, chữ đệm và tên/) as HTMLInputElement).value).toBe('Giàng Thị Mai'));
+    // What was typed in the first dossier was saved before the second one opened.
+    const save = backend.calls.find((c) => c.cmd === 'saveFields');
+    expect(save?.args).toEqual({ id: 'd7', changes: [{ key: 'applicant.full_name', value: 'Lò Văn Pao' }] });
+  });
+
   it('shows the start-up error with the file path instead of the app when the store cannot open', async () => {
     const backend = new FakeBackend();
     backend.startupResult = {

@@ -122,6 +122,13 @@ export interface Backend {
   onCloseRequested(beforeClose: () => Promise<void>): void;
   /** Tells the shell the first screen is painted (used by the start-up benchmark). */
   appReady(): void;
+  /** The dossier the command line asked to open (`hoso-desktop --open ID`), once. */
+  launchOpen(): Promise<string | null>;
+  /**
+   * Calls `listener` with the dossier a later launch asked to open (HoSo runs once per data
+   * folder: a second launch hands its request to this window); returns an unsubscribe.
+   */
+  onOpenRequest(listener: (id: string) => void): () => void;
 }
 
 /** Every rejection from a backend, as the `{ code, message }` shape of the IPC error. */

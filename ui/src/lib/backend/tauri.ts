@@ -144,4 +144,9 @@ export const tauriBackend: Backend = {
   appReady() {
     void invoke('app_ready').catch(() => undefined);
   },
+  launchOpen: () => call('launch_open'),
+  onOpenRequest(listener) {
+    const unlisten = listen<string>('hoso://open', (e) => listener(e.payload));
+    return () => void unlisten.then((f) => f());
+  },
 };

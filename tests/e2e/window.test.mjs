@@ -1,0 +1,145 @@
+// End-to-end: the window as an office PC's user meets it.
+// - Its size and place come back the next time HoSo starts, and they are on disk a moment
+//   after the change, so a power cut does not lose them.
+// - HoSo runs once per data folder: a second launch (the desktop icon clicked again, or
+//   `hoso-desktop --open ID`) hands over to the running window, which opens the dossier it
+//   asked for, and exits. A launch on another data folder is a HoSo of its own.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { appBinary, bin, launchApp, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+
+let display;
+
+before(async () => {
+  display = await startDisplay();
+});
+
+after(() => display?.stop());
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 200 ms until it returns a value, for at most `ms`. */
+async function until(check, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(200);
+  }
+}
+
+function savedState(dataDir) {
+  const file = path.join(dataDir, 'window-state.json');
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).main ?? null;
+  } catch {
+    return null; // Being written.
+  }
+}
+
+test('the window comes back with the size and place it was given', async () => {
+  const dataDir = tempDataDir();
+  let app = await launchApp({ display: display.display, dataDir });
+  let rect;
+  try {
+    const b = app.browser;
+    await (await b.$('h1')).waitForDisplayed({ timeout: 15_000 });
+    await b.setWindowRect(40, 30, 1024, 700);
+    rect = await b.getWindowRect();
+    assert.deepEqual([rect.width, rect.height], [1024, 700]);
+    // On disk while HoSo still runs: nothing waits for a clean exit.
+    const saved = await until(
+      () => {
+        const s = savedState(dataDir);
+        return s && s.width === 1024 && s.height === 700 ? s : null;
+      },
+      10_000,
+      'the window size reaching window-state.json',
+    );
+    assert.deepEqual([saved.x, saved.y], [rect.x, rect.y]);
+  } finally {
+    await app.close();
+  }
+
+  app = await launchApp({ display: display.display, dataDir });
+  try {
+    const b = app.browser;
+    await (await b.$('h1')).waitForDisplayed({ timeout: 15_000 });
+    const again = await b.getWindowRect();
+    assert.deepEqual(again, rect);
+    await screenshot(b, 'window-remembered');
+  } finally {
+    await app.close();
+  }
+});
+
+/** A D-Bus session bus of the test's own, as every desktop session has (stopped by `stop`). */
+async function sessionBus() {
+  const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  let out = '';
+  daemon.stdout.on('data', (d) => (out += d));
+  const address = await until(() => out.split('\n')[0].trim(), 10_000, 'the session bus address');
+  return { address, stop: () => daemon.kill('SIGTERM') };
+}
+
+/** Runs the app binary itself (not through WebDriver); resolves with its exit code, or null if
+ * it is still running after `ms` (then it is killed). */
+async function secondLaunch(args, env, ms) {
+  const child = spawn(appBinary, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const exited = once(child, 'exit').then(([code]) => code);
+  const code = await Promise.race([exited, sleep(ms).then(() => null)]);
+  if (code === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+  return code;
+}
+
+test('a second launch hands over to the running window, which opens the dossier it names', async () => {
+  const bus = await sessionBus();
+  const dataDir = tempDataDir();
+  const env = { DBUS_SESSION_BUS_ADDRESS: bus.address, NO_AT_BRIDGE: '1' };
+  const cli = (...args) =>
+    JSON.parse(execFileSync(bin('hoso'), ['--json', ...args], { env: { ...process.env, HOSO_DATA_DIR: dataDir } }).toString());
+  const d = cli('new', '--procedure', '1.001193', '--field', 'applicant.full_name=Lò Văn Páo');
+
+  const app = await launchApp({ display: display.display, dataDir, env });
+  try {
+    const b = app.browser;
+    await (await b.$('h1')).waitForDisplayed({ timeout: 15_000 });
+    assert.equal(await (await b.$('[data-testid=papers]')).isExisting(), false);
+
+    const started = Date.now();
+    const code = await secondLaunch(
+      ['--open', d.id],
+      { ...env, DISPLAY: display.display, HOSO_DATA_DIR: dataDir },
+      20_000,
+    );
+    assert.equal(code, 0, 'the second launch should hand over and exit by itself');
+    const handOver = Date.now() - started;
+
+    await (await b.$('[data-testid=papers]')).waitForDisplayed({ timeout: 15_000 });
+    assert.equal(await (await b.$('[id="f-applicant.full_name"]')).getValue(), 'Lò Văn Páo');
+    await screenshot(b, 'second-launch-opened');
+    const log = readFileSync(path.join(dataDir, 'logs', 'hoso.log'), 'utf8');
+    assert.match(log, /second launch/);
+    console.log(`second launch handed over and exited in ${handOver} ms`);
+
+    // Another data folder is another HoSo: it stays up (until the test stops it).
+    const other = await secondLaunch([], { ...env, DISPLAY: display.display, HOSO_DATA_DIR: tempDataDir() }, 6000);
+    assert.equal(other, null, 'a launch on another data folder should run on its own');
+  } finally {
+    await app.close();
+    bus.stop();
+  }
+});
