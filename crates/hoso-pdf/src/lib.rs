@@ -37,6 +37,9 @@ pub struct Cover {
     pub date: String,
 }
 
+mod text_layer;
+pub use text_layer::{Word, searchable_pdf};
+
 use printpdf::{
     Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Pt, Rgb, TextItem,
@@ -107,8 +110,8 @@ impl Writer {
     fn new(doc: &mut PdfDocument) -> Result<Self> {
         let regular = load(REGULAR)?;
         let bold = load(BOLD)?;
-        let regular_id = doc.add_font(&regular);
-        let bold_id = doc.add_font(&bold);
+        let regular_id = add_font(doc, &regular, "F1");
+        let bold_id = add_font(doc, &bold, "F2");
         Ok(Self {
             ops: Vec::new(),
             y: PAGE_H - MARGIN,
@@ -311,6 +314,14 @@ pub fn dossier(c: &Cover, pages: &[ImagePage<'_>]) -> Result<Vec<u8>> {
     Ok(pages::stable_ids(doc.with_pages(all).save(&opts, &mut Vec::new())))
 }
 
+/// Adds `font` under a fixed resource name (printpdf's `add_font` draws a random one, which
+/// would make every PDF's bytes different).
+fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) -> printpdf::FontId {
+    let id = printpdf::FontId(name.to_owned());
+    doc.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(font.clone()));
+    id
+}
+
 fn load(bytes: &[u8]) -> Result<ParsedFont> {
     ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(Error::Font)
 }
@@ -360,7 +371,9 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>> {
     w.text(&format!("Lập bởi HoSo lúc {}", r.printed_at), 8.0, false, 0.0);
 
     let page = PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), w.ops);
-    Ok(doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new()))
+    Ok(pages::stable_ids(
+        doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut Vec::new()),
+    ))
 }
 
 #[cfg(test)]
@@ -420,6 +433,29 @@ mod tests {
             .expect("parse");
         assert_eq!(doc.pages.len(), 1);
         assert!((doc.pages[0].media_box.width.0 - 595.0).abs() < 2.0, "A4 width");
+    }
+
+    #[test]
+    fn the_same_dossier_and_receipt_give_the_same_bytes() {
+        let cover = Cover {
+            procedure_name: "Đăng ký khai sinh".into(),
+            procedure_code: "1.001193".into(),
+            agency: "UBND xã".into(),
+            applicant: "Lò Văn Páo".into(),
+            dossier_id: "0193f2c4".into(),
+            receipt: None,
+            fee: "Miễn lệ phí".into(),
+            time_limit: "Trong ngày".into(),
+            checklist: vec![CoverItem {
+                name: "Tờ khai".into(),
+                required: true,
+                pages: 0,
+                separate: 0,
+            }],
+            date: "22/11/2026".into(),
+        };
+        assert!(dossier(&cover, &[]).expect("pdf") == dossier(&cover, &[]).expect("pdf"));
+        assert!(receipt(&sample(2)).expect("pdf") == receipt(&sample(2)).expect("pdf"));
     }
 
     #[test]
