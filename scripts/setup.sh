@@ -13,6 +13,10 @@ APT_PACKAGES=(
   librsvg2-dev libayatana-appindicator3-dev libssl-dev libdbus-1-dev
   libheif-dev
   xvfb xauth webkit2gtk-driver imagemagick x11-utils poppler-utils
+  # Reading archive pages (OCR) in Vietnamese.
+  tesseract-ocr tesseract-ocr-vie
+  # A session bus for the single-instance end-to-end test.
+  dbus-daemon
 )
 
 sudo_cmd=()

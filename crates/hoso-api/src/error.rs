@@ -49,6 +49,8 @@ pub enum ErrorCode {
     /// The dossier is already on this computer in another version: replacing it needs the
     /// person's confirmation.
     Exists,
+    /// Tesseract or its Vietnamese data is not installed, so pages cannot be read.
+    OcrUnavailable,
     /// A bug or an unexpected failure; the message says what.
     Internal,
 }
@@ -73,6 +75,7 @@ impl ErrorCode {
             Self::BadImage => "bad_image",
             Self::BadBundle => "bad_bundle",
             Self::Exists => "exists",
+            Self::OcrUnavailable => "ocr_unavailable",
             Self::Internal => "internal",
         }
     }

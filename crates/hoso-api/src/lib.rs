@@ -4,6 +4,7 @@
 //! entered) and speaks only in the transport types of [`types`], which are serialisable and
 //! have generated TypeScript twins. Time comes from a [`Clock`], so tests are deterministic.
 
+pub mod archive;
 mod bridge;
 mod bundle;
 mod card;
@@ -71,6 +72,8 @@ pub struct Hoso {
     watching: Mutex<Option<watch::Watching>>,
     /// `logs/hoso.log` (masked lines; see [`log`]).
     log: Arc<log::Logger>,
+    /// The digitised archive, once opened (see [`archive`]).
+    archive: Mutex<Option<Arc<hoso_archive::Archive>>>,
 }
 
 /// Vietnam's calendar day at `unix_ms` (for the shell's file names).
@@ -94,6 +97,7 @@ impl Hoso {
             secrets: secrets::Secrets::default(),
             bridge: Mutex::new(None),
             watching: Mutex::new(None),
+            archive: Mutex::new(None),
         };
         hoso.log(&format!(
             "open hoso={} schema={} catalogue={} os={}",

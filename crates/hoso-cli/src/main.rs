@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod digitise;
 mod scan;
 
 use clap::{Parser, Subcommand};
@@ -156,6 +157,42 @@ enum Command {
         #[arg(required = true)]
         photos: Vec<PathBuf>,
     },
+    /// Digitise a folder of scans or photos into the archive: pages cleaned, grouped into
+    /// records (by HoSo's separator sheets, or by blank pages), with `--ocr` read with Tesseract
+    /// (Vietnamese), with `--out` exported as searchable PDFs and an index. Prints a JSON summary.
+    Digitise {
+        #[arg(long = "in", value_name = "DIR")]
+        input: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        ocr: bool,
+        /// Pages worked on at once (default: all cores).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// auto (separator sheets if any, else blank pages), separator, blank or one.
+        #[arg(long, default_value = "auto", value_parser = digitise::parse_grouping)]
+        group: hoso_archive::Grouping,
+    },
+    /// Read the archive's pages not read yet (resumes an interrupted `digitise --ocr`).
+    Ocr {
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+    /// Search the archive's text and records (diacritics optional): JSON hits.
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Write a separator sheet to print: put one before each record when scanning a stack.
+    Separator {
+        out: PathBuf,
+        /// The kind of the records that follow it ("Sổ đăng ký khai sinh").
+        #[arg(long, default_value = "")]
+        kind: String,
+    },
     /// List dossiers, most recently changed first.
     List {
         /// Only dossiers matching these words.
@@ -299,6 +336,9 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
     }
     if let Command::Cccd { photos } = &cli.command {
         return cccd_command(photos);
+    }
+    if let Command::Separator { out, kind } = &cli.command {
+        return digitise::separator(out, kind);
     }
     let data_dir = match cli.data_dir {
         Some(d) => d,
@@ -489,6 +529,12 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
             Ok(())
         }
         Command::Scan { .. } | Command::Cccd { .. } => Ok(()), // handled before the store is opened
+        Command::Digitise { input, out, ocr, threads, group } => {
+            digitise::digitise(&hoso, &input, out.as_deref(), ocr, threads, group)
+        }
+        Command::Ocr { threads } => digitise::ocr(&hoso, threads),
+        Command::Search { query, limit } => digitise::search(&hoso, &query.join(" "), limit),
+        Command::Separator { .. } => Ok(()),
         Command::List { query, trash, limit } => {
             let list = hoso.list_dossiers(&ListQuery {
                 query: query.unwrap_or_default(),
@@ -619,6 +665,7 @@ fn exit_status(code: ErrorCode) -> u8 {
         | ErrorCode::BadBundle
         | ErrorCode::Exists => 4,
         ErrorCode::PortalUnreachable => 6,
+        ErrorCode::OcrUnavailable => 7,
         ErrorCode::StoreCorrupt
         | ErrorCode::StoreLocked
         | ErrorCode::StoreReadOnly

@@ -314,6 +314,33 @@ pub fn dossier(c: &Cover, pages: &[ImagePage<'_>]) -> Result<Vec<u8>> {
     Ok(pages::stable_ids(doc.with_pages(all).save(&opts, &mut Vec::new())))
 }
 
+/// A separator sheet for batch scanning: an A4 page with a large QR code carrying `payload`
+/// and, in words, what it is and the kind of record that follows (`label`). Put one before each
+/// record in the scanner's stack; HoSo starts a new record at each and does not keep the sheet.
+pub fn separator_sheet(payload: &str, label: &str) -> Result<Vec<u8>> {
+    let mut doc = PdfDocument::new("Tờ phân cách hồ sơ — HoSo");
+    doc.metadata.info.creator = "HoSo".into();
+    doc.metadata.info.producer = "HoSo".into();
+    let mut w = Writer::new(&mut doc)?;
+    w.text("TỜ PHÂN CÁCH HỒ SƠ", 22.0, true, 0.0);
+    w.text(
+        "Đặt tờ này trước mỗi hồ sơ khi quét hàng loạt. HoSo bắt đầu hồ sơ mới tại đây",
+        11.0,
+        false,
+        0.0,
+    );
+    w.text("và không lưu tờ này.", 11.0, false, 0.0);
+    if !label.trim().is_empty() {
+        w.gap(4.0);
+        w.text(&format!("Loại hồ sơ tiếp theo: {label}"), 15.0, true, 0.0);
+    }
+    let side = 110.0;
+    w.ops.extend(qr_ops(payload, (PAGE_W - side) / 2.0, 60.0, side)?);
+    let page = PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), w.ops);
+    let opts = PdfSaveOptions { optimize: false, subset_fonts: true, ..Default::default() };
+    Ok(pages::stable_ids(doc.with_pages(vec![page]).save(&opts, &mut Vec::new())))
+}
+
 /// Adds `font` under a fixed resource name (printpdf's `add_font` draws a random one, which
 /// would make every PDF's bytes different).
 fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) -> printpdf::FontId {

@@ -6,7 +6,7 @@ export type Startup = { dataDir: string, dbPath: string, info: AppInfo | null, e
 
 export type ApiError = { code: ErrorCode, message: string, };
 
-export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "not_editable" | "not_ready" | "portal_unreachable" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "bad_image" | "bad_bundle" | "exists" | "internal";
+export type ErrorCode = "not_found" | "unknown_procedure" | "unknown_field" | "unknown_component" | "invalid_input" | "not_editable" | "not_ready" | "portal_unreachable" | "store_corrupt" | "store_locked" | "store_read_only" | "store_too_new" | "disk_full" | "store_unavailable" | "bad_image" | "bad_bundle" | "exists" | "ocr_unavailable" | "internal";
 
 export type Level = "xa" | "tinh";
 

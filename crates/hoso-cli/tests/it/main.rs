@@ -536,3 +536,82 @@ fn a_bundle_goes_from_one_computer_to_another_is_sent_on_behalf_and_its_receipt_
         assert!(!d.join("escaped.txt").exists(), "written into {}", d.display());
     }
 }
+
+fn scan_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../hoso-scan/tests/fixtures").join(name)
+}
+
+#[test]
+fn digitise_reads_pages_and_after_a_kill_ocr_goes_on_without_reading_a_page_twice() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = dir.path().join("quet");
+    std::fs::create_dir(&input).expect("mkdir");
+    for (i, f) in ["p003_normal.jpg", "p021_normal.jpg", "p028_idcard.jpg", "p030_noexif.jpg"]
+        .iter()
+        .enumerate()
+    {
+        std::fs::copy(scan_fixture(f), input.join(format!("trang-{}.jpg", i + 1))).expect("copy");
+    }
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
+        .env("HOSO_DATA_DIR", &data)
+        .args(["digitise", "--in"])
+        .arg(&input)
+        .args(["--ocr", "--threads", "1", "--group", "one"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Kill it (as a power cut would) once the first page has been read.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let done_before = loop {
+        assert!(std::time::Instant::now() < deadline, "no page was read within 120 s");
+        if let Ok(a) = hoso_archive::Archive::open(&data.join("archive"))
+            && let Ok(records) = a.records()
+            && let Some(r) = records.first()
+        {
+            let done: Vec<_> = r
+                .pages
+                .iter()
+                .filter(|p| p.ocr == hoso_archive::OcrState::Done)
+                .map(|p| (p.id, p.ocr_done_at))
+                .collect();
+            if !done.is_empty() {
+                child.kill().expect("kill");
+                break done;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    };
+    let _ = child.wait();
+    assert!(done_before.len() < 4, "the kill came too late to test resuming");
+
+    let report = json(&hoso(&data, &["ocr", "--threads", "1"]));
+    let a = hoso_archive::Archive::open(&data.join("archive")).expect("open");
+    let pages = a.records().expect("records")[0].pages.clone();
+    assert_eq!(pages.len(), 4);
+    assert!(pages.iter().all(|p| p.ocr == hoso_archive::OcrState::Done));
+    // Each page was read exactly once; the ones read before the kill kept their reading.
+    assert!(pages.iter().all(|p| p.ocr_runs == 1), "{pages:?}");
+    for (id, at) in &done_before {
+        assert_eq!(pages.iter().find(|p| p.id == *id).expect("page").ocr_done_at, *at);
+    }
+    assert_eq!(report["read"], 4 - done_before.len());
+    assert_eq!(report["left"], 0);
+
+    let hits = json(&hoso(&data, &["search", "truong", "thi", "thu", "loan"]));
+    assert_eq!(hits.as_array().expect("hits").len(), 1, "{hits}");
+    assert!(hits[0]["snippet"].as_str().expect("snippet").contains("Trương Thị Thu Loan"));
+}
+
+#[test]
+fn a_separator_sheet_is_a_printable_a4_pdf_with_its_words() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let pdf = dir.path().join("tach.pdf");
+    let out =
+        hoso(dir.path(), &["separator", pdf.to_str().expect("path"), "--kind", "Hồ sơ đất đai"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("TỜ PHÂN CÁCH HỒ SƠ") && text.contains("Hồ sơ đất đai"), "{text}");
+}

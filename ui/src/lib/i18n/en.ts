@@ -129,6 +129,7 @@ export const en: Record<MessageKey, string> = {
   'error.bad_bundle': 'HoSo does not open this dossier bundle.',
   'error.exists': 'This dossier is already on this computer.',
   'error.bad_image': 'This photo cannot be read. Take it again, or choose a JPEG, PNG, WebP, TIFF or HEIC image.',
+  'error.ocr_unavailable': 'Text recognition (Tesseract with Vietnamese) is not installed here. Install tesseract-ocr and tesseract-ocr-vie and try again; the scanned pages are kept.',
   'error.internal': 'HoSo hit an unexpected error.',
   'error.detail': 'Technical detail: {message}',
 

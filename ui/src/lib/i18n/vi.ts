@@ -128,6 +128,7 @@ export const vi = {
   'error.bad_bundle': 'HoSo không mở gói hồ sơ này.',
   'error.exists': 'Hồ sơ này đã có trên máy.',
   'error.bad_image': 'Không đọc được ảnh này. Hãy chụp lại, hoặc chọn ảnh JPEG, PNG, WebP, TIFF hay HEIC.',
+  'error.ocr_unavailable': 'Máy này chưa có bộ đọc chữ (Tesseract tiếng Việt). Cài gói tesseract-ocr và tesseract-ocr-vie rồi thử lại; ảnh đã quét vẫn được giữ.',
   'error.internal': 'HoSo gặp lỗi không mong muốn.',
   'error.detail': 'Chi tiết kỹ thuật: {message}',
 

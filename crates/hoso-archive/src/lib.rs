@@ -1,0 +1,384 @@
+//! The digitised archive of a commune's one-stop desk (số hóa hồ sơ).
+//!
+//! - **Intake** ([`Archive::digitise`]): a scanner's output folder or a folder of phone photos
+//!   becomes records. Each photo is cleaned by the scan pipeline; HoSo's separator sheets (a QR
+//!   code) and blank pages start a new record and are not kept. The original file is kept with
+//!   every page, and a file taken in once is never taken in twice.
+//! - **OCR** ([`Archive::ocr_pending`]): Tesseract with Debian's Vietnamese data reads each page
+//!   in the background, a page at a time per core. Each page's words are stored as soon as it is
+//!   read, so a kill loses at most the pages being read, and a page read once is never read
+//!   again.
+//! - **Search** ([`Archive::search`]): SQLite FTS5 over the text and the records' details, both
+//!   folded (no diacritics, `đ`→`d`, lower case), so `nguyen van duc` finds `Nguyễn Văn Đức`.
+//! - **PDF** ([`Archive::record_pdf`], [`Archive::export`]): each record as one PDF with the
+//!   text invisible over the images, and a folder tree with an index for other tools.
+//!
+//! Everything lives in `<data>/archive/`: `archive.sqlite3` and the files by SHA-256.
+
+mod export;
+mod intake;
+mod ocr;
+mod search;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+pub use export::ExportReport;
+pub use intake::{Grouping, IntakeOptions, IntakeReport, SEPARATOR_PREFIX, separator_payload};
+pub use ocr::{OcrReport, tesseract_available};
+pub use search::{Hit, fold, fold_with_map};
+
+/// The archive's database file, inside the archive folder.
+pub const DB_FILE: &str = "archive.sqlite3";
+
+/// The schema this build writes (SQLite's `user_version`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE record (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL DEFAULT '',
+    number TEXT NOT NULL DEFAULT '',
+    date TEXT NOT NULL DEFAULT '',
+    people TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '',
+    batch TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE page (
+    id INTEGER PRIMARY KEY,
+    record_id INTEGER NOT NULL REFERENCES record(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    source_name TEXT NOT NULL,
+    source_sha256 TEXT NOT NULL UNIQUE,
+    image_sha256 TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    dpi INTEGER NOT NULL,
+    byte_size INTEGER NOT NULL,
+    thumb BLOB NOT NULL,
+    ocr_state TEXT NOT NULL DEFAULT 'none'
+        CHECK (ocr_state IN ('none', 'pending', 'done', 'failed')),
+    ocr_text TEXT NOT NULL DEFAULT '',
+    ocr_words TEXT NOT NULL DEFAULT '[]',
+    ocr_error TEXT NOT NULL DEFAULT '',
+    ocr_runs INTEGER NOT NULL DEFAULT 0,
+    ocr_ms INTEGER,
+    ocr_done_at INTEGER
+);
+CREATE INDEX page_record ON page(record_id, position);
+CREATE INDEX page_pending ON page(id) WHERE ocr_state = 'pending';
+-- Folded text and details of each page (rowid = page id); the text itself stays in `page`.
+CREATE VIRTUAL TABLE page_fts USING fts5(
+    body, meta, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
+);
+";
+
+/// Errors of the archive.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the archive database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("the archive's files: {0}")]
+    Files(#[from] hoso_store::Error),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the archive was written by a newer HoSo (schema {0}, this build knows up to {SCHEMA_VERSION})"
+    )]
+    TooNew(u32),
+    #[error("record {0} does not exist")]
+    NotFound(i64),
+    #[error("PDF: {0}")]
+    Pdf(#[from] hoso_pdf::Error),
+    #[error("OCR: {0}")]
+    Ocr(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_owned(), source }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What an official records about a record; every field is free text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordMeta {
+    /// "Sổ đăng ký khai sinh", "Hồ sơ đất đai", …
+    pub kind: String,
+    /// Number and symbol ("12/2019/QĐ-UBND", "Quyển 01").
+    pub number: String,
+    /// As written on the paper ("12/03/1998", "1998").
+    pub date: String,
+    /// The people named, separated by semicolons.
+    pub people: String,
+    /// Free tags, separated by commas.
+    pub tags: String,
+}
+
+impl RecordMeta {
+    /// The folded text the search finds a record by.
+    pub(crate) fn folded(&self, source_name: &str) -> String {
+        fold(
+            &[&self.kind, &self.number, &self.date, &self.people, &self.tags, source_name]
+                .join(" "),
+        )
+    }
+}
+
+/// Where a page's text stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OcrState {
+    None,
+    Pending,
+    Done,
+    Failed,
+}
+
+impl OcrState {
+    fn parse(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::None,
+        }
+    }
+}
+
+/// One page of a record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub id: i64,
+    /// From 1.
+    pub position: u32,
+    pub source_name: String,
+    pub source_sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: u32,
+    /// `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+    pub encoding: String,
+    pub byte_size: u64,
+    pub ocr: OcrState,
+    /// How many times the page was read (1 once read; a page is never read twice unless asked).
+    pub ocr_runs: u32,
+    pub ocr_done_at: Option<i64>,
+}
+
+/// A record and its pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    pub id: i64,
+    #[serde(flatten)]
+    pub meta: RecordMeta,
+    /// The intake it came from.
+    pub batch: String,
+    pub created_at: i64,
+    pub pages: Vec<PageInfo>,
+}
+
+/// The archive: its database and files.
+#[derive(Debug)]
+pub struct Archive {
+    conn: Mutex<Connection>,
+    blobs: hoso_store::BlobStore,
+    dir: PathBuf,
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+impl Archive {
+    /// Opens (or makes) the archive in `dir` and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let conn = Connection::open(dir.join(DB_FILE))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(Error::TooNew(version));
+        }
+        if version < 1 {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(SCHEMA_V1)?;
+            tx.pragma_update(None, "user_version", 1)?;
+            tx.commit()?;
+        }
+        let blobs = hoso_store::BlobStore::open(&dir.join("files"))?;
+        Ok(Self { conn: Mutex::new(conn), blobs, dir: dir.to_owned() })
+    }
+
+    /// The archive's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn blobs(&self) -> &hoso_store::BlobStore {
+        &self.blobs
+    }
+
+    /// Every record, newest first, with its pages.
+    pub fn records(&self) -> Result<Vec<Record>> {
+        let ids: Vec<i64> = {
+            let db = self.db();
+            let mut st = db.prepare("SELECT id FROM record ORDER BY id DESC")?;
+            st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        ids.into_iter().map(|id| self.record(id)).collect()
+    }
+
+    /// One record with its pages in order.
+    pub fn record(&self, id: i64) -> Result<Record> {
+        let db = self.db();
+        let head = db
+            .query_row(
+                "SELECT kind, number, date, people, tags, batch, created_at FROM record WHERE id = ?",
+                [id],
+                |r| {
+                    Ok((
+                        RecordMeta {
+                            kind: r.get(0)?,
+                            number: r.get(1)?,
+                            date: r.get(2)?,
+                            people: r.get(3)?,
+                            tags: r.get(4)?,
+                        },
+                        r.get::<_, String>(5)?,
+                        r.get::<_, i64>(6)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or(Error::NotFound(id))?;
+        let mut st = db.prepare(
+            "SELECT id, position, source_name, source_sha256, width, height, dpi, encoding,
+                    byte_size, ocr_state, ocr_runs, ocr_done_at
+             FROM page WHERE record_id = ? ORDER BY position",
+        )?;
+        let pages = st
+            .query_map([id], |r| {
+                Ok(PageInfo {
+                    id: r.get(0)?,
+                    position: r.get(1)?,
+                    source_name: r.get(2)?,
+                    source_sha256: r.get(3)?,
+                    width: r.get(4)?,
+                    height: r.get(5)?,
+                    dpi: r.get(6)?,
+                    encoding: r.get(7)?,
+                    byte_size: u64::try_from(r.get::<_, i64>(8)?).unwrap_or(0),
+                    ocr: OcrState::parse(&r.get::<_, String>(9)?),
+                    ocr_runs: r.get(10)?,
+                    ocr_done_at: r.get(11)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let (meta, batch, created_at) = head;
+        Ok(Record { id, meta, batch, created_at, pages })
+    }
+
+    /// Changes a record's details; the search finds it by the new ones at once.
+    pub fn set_meta(&self, id: i64, meta: &RecordMeta) -> Result<()> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let n = tx.execute(
+            "UPDATE record SET kind = ?, number = ?, date = ?, people = ?, tags = ? WHERE id = ?",
+            params![meta.kind, meta.number, meta.date, meta.people, meta.tags, id],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound(id));
+        }
+        let pages: Vec<(i64, String, String)> = {
+            let mut st =
+                tx.prepare("SELECT id, source_name, ocr_text FROM page WHERE record_id = ?")?;
+            st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        for (page, source, text) in pages {
+            search::index_page(&tx, page, &text, &meta.folded(&source))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The text read on a page (empty until it is read).
+    pub fn page_text(&self, page_id: i64) -> Result<String> {
+        Ok(self
+            .db()
+            .query_row("SELECT ocr_text FROM page WHERE id = ?", [page_id], |r| r.get(0))?)
+    }
+
+    /// A page's thumbnail (a small grey JPEG).
+    pub fn page_thumbnail(&self, page_id: i64) -> Result<Vec<u8>> {
+        Ok(self.db().query_row("SELECT thumb FROM page WHERE id = ?", [page_id], |r| r.get(0))?)
+    }
+
+    /// The record as one PDF: its pages in order, each with its text invisible over the image.
+    pub fn record_pdf(&self, id: i64) -> Result<Vec<u8>> {
+        let record = self.record(id)?;
+        let rows: Vec<(String, String)> = {
+            let db = self.db();
+            let mut st = db.prepare(
+                "SELECT image_sha256, ocr_words FROM page WHERE record_id = ? ORDER BY position",
+            )?;
+            st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut images = Vec::with_capacity(rows.len());
+        let mut words = Vec::with_capacity(rows.len());
+        for (sha, json) in &rows {
+            images.push(self.blobs.read(sha)?);
+            words.push(ocr::words_from_json(json));
+        }
+        let pages: Vec<hoso_pdf::ImagePage<'_>> =
+            record.pages.iter().zip(&images).map(|(p, data)| image_page(p, data)).collect();
+        let title = record_title(&record);
+        Ok(hoso_pdf::searchable_pdf(&title, &pages, &words)?)
+    }
+}
+
+/// "Sổ đăng ký khai sinh 01/2019 — Nguyễn Văn An", or "Hồ sơ số hóa 12" without details.
+pub(crate) fn record_title(r: &Record) -> String {
+    let head = [r.meta.kind.trim(), r.meta.number.trim()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let head = if head.is_empty() { format!("Hồ sơ số hóa {}", r.id) } else { head };
+    if r.meta.people.trim().is_empty() {
+        head
+    } else {
+        format!("{head} — {}", r.meta.people.trim())
+    }
+}
+
+/// A stored page as `hoso-pdf` takes it.
+pub(crate) fn image_page<'a>(p: &PageInfo, data: &'a [u8]) -> hoso_pdf::ImagePage<'a> {
+    let kind = match p.encoding.as_str() {
+        "g4" => hoso_pdf::ImageData::G4,
+        "jpeg_gray" => hoso_pdf::ImageData::JpegGray,
+        "jpeg_rgb" => hoso_pdf::ImageData::JpegRgb,
+        _ => hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette()),
+    };
+    hoso_pdf::ImagePage { width: p.width, height: p.height, dpi: p.dpi, kind, data }
+}
