@@ -209,18 +209,21 @@ impl Archive {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let conn = Connection::open(dir.join(DB_FILE))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        hoso_store::journal_mode_wal(&conn)?;
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        // The version is read under the write lock, so two programs opening a new archive at
+        // once (the app and `hoso digitise`) do not both make the schema.
+        let tx =
+            rusqlite::Transaction::new_unchecked(&conn, rusqlite::TransactionBehavior::Immediate)?;
+        let version: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(Error::TooNew(version));
         }
         if version < 1 {
-            let tx = conn.unchecked_transaction()?;
             tx.execute_batch(SCHEMA_V1)?;
             tx.pragma_update(None, "user_version", 1)?;
-            tx.commit()?;
         }
+        tx.commit()?;
         let blobs = hoso_store::BlobStore::open(&dir.join("files"))?;
         Ok(Self { conn: Mutex::new(conn), blobs, dir: dir.to_owned() })
     }
@@ -381,4 +384,39 @@ pub(crate) fn image_page<'a>(p: &PageInfo, data: &'a [u8]) -> hoso_pdf::ImagePag
         _ => hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette()),
     };
     hoso_pdf::ImagePage { width: p.width, height: p.height, dpi: p.dpi, kind, data }
+}
+
+/// Reads the text of an image file (PNG, JPEG, TIFF) with Tesseract as the archive reads its
+/// pages (for measuring it against ground truth).
+pub fn read_image_text(path: &Path, dpi: u32) -> Result<String> {
+    Ok(ocr::read_file(path, dpi)?.text)
+}
+
+#[cfg(feature = "synth")]
+impl Archive {
+    /// Adds a record whose pages are text only (no image), already read, for benchmarks of the
+    /// search at scale. Returns the record's id.
+    pub fn add_text_record(&self, meta: &RecordMeta, texts: &[String]) -> Result<i64> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO record (kind, number, date, people, tags, batch, created_at)
+             VALUES (?, ?, ?, ?, ?, 'synth', ?)",
+            params![meta.kind, meta.number, meta.date, meta.people, meta.tags, now_ms()],
+        )?;
+        let id = tx.last_insert_rowid();
+        for (n, text) in texts.iter().enumerate() {
+            let source = format!("synth-{id}-{n}");
+            tx.execute(
+                "INSERT INTO page (record_id, position, source_name, source_sha256, image_sha256,
+                     encoding, width, height, dpi, byte_size, thumb, ocr_state, ocr_text)
+                 VALUES (?, ?, ?, ?, '', 'g4', 0, 0, 200, 0, x'', 'done', ?)",
+                params![id, i64::try_from(n + 1).unwrap_or(0), source, source, text],
+            )?;
+            let page = tx.last_insert_rowid();
+            search::index_page(&tx, page, text, &meta.folded(&source))?;
+        }
+        tx.commit()?;
+        Ok(id)
+    }
 }

@@ -186,6 +186,11 @@ pub(crate) fn read_page(
     run_tesseract(&file, dpi)
 }
 
+/// Reads an image file Tesseract opens itself.
+pub(crate) fn read_file(file: &Path, dpi: u32) -> Result<Read> {
+    run_tesseract(file, dpi)
+}
+
 fn run_tesseract(file: &Path, dpi: u32) -> Result<Read> {
     let out = Command::new("tesseract")
         .arg(file)

@@ -148,33 +148,64 @@ fn snippet(text: &str, words: &[String]) -> Option<(String, Vec<[usize; 2]>)> {
 
 impl Archive {
     /// Pages whose text or record details hold every word of `query` (as a word start, without
-    /// diacritics: `nguyen van duc` finds `Nguyễn Văn Đức`), best first, at most `limit`.
+    /// diacritics: `nguyen van duc` finds `Nguyễn Văn Đức`), at most `limit`: first the pages
+    /// with the words in the order typed (a name as written), best first (bm25); then the other
+    /// pages with all the words, most recently taken in first.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
-        let Some((q, words)) = fts_query(query) else { return Ok(Vec::new()) };
+        let Some((all, words)) = fts_query(query) else { return Ok(Vec::new()) };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let db = self.db();
+        let mut ids: Vec<i64> = Vec::new();
+        if words.len() > 1 {
+            let phrase = format!("\"{}\"*", words.join(" "));
+            let mut st = db.prepare_cached(
+                "SELECT rowid FROM page_fts WHERE page_fts MATCH ? ORDER BY rank LIMIT ?",
+            )?;
+            ids = st
+                .query_map(params![phrase, limit], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        if (ids.len() as i64) < limit {
+            // Ordered by rowid, FTS5 stops after `limit` rows instead of ranking every match.
+            let mut st = db.prepare_cached(
+                "SELECT rowid FROM page_fts WHERE page_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            )?;
+            let more: Vec<i64> = st
+                .query_map(params![all, limit + ids.len() as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in more {
+                if ids.len() as i64 >= limit {
+                    break;
+                }
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
         let mut st = db.prepare_cached(
             "SELECT p.id, p.record_id, p.position, p.ocr_text, p.source_name,
                     r.kind, r.number, r.date, r.people, r.tags
-             FROM (SELECT rowid FROM page_fts WHERE page_fts MATCH ?1 ORDER BY rank LIMIT ?2) f
-             JOIN page p ON p.id = f.rowid
-             JOIN record r ON r.id = p.record_id",
+             FROM page p JOIN record r ON r.id = p.record_id WHERE p.id = ?",
         )?;
-        let rows = st.query_map(params![q, i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                crate::RecordMeta {
-                    kind: r.get(5)?,
-                    number: r.get(6)?,
-                    date: r.get(7)?,
-                    people: r.get(8)?,
-                    tags: r.get(9)?,
-                },
-            ))
-        })?;
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            rows.push(st.query_row([id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    crate::RecordMeta {
+                        kind: r.get(5)?,
+                        number: r.get(6)?,
+                        date: r.get(7)?,
+                        people: r.get(8)?,
+                        tags: r.get(9)?,
+                    },
+                ))
+            }));
+        }
         let mut hits = Vec::new();
         for row in rows {
             let (page_id, record_id, position, text, source, meta) = row?;

@@ -93,6 +93,58 @@ pub fn palette4(idx: &[u8], w: u32, h: u32) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(&packed, 9)
 }
 
+/// The grey levels of an encoded page, or `None` if its data cannot be unpacked.
+pub fn decode_page(page: &EncodedPage) -> Option<Gray> {
+    let (w, h) = (page.width, page.height);
+    match page.encoding {
+        Encoding::G4 => {
+            let mut data = Vec::with_capacity((w * h) as usize);
+            fax::decoder::decode_g4(page.data.iter().copied(), w, Some(h), |transitions| {
+                let mut colour_black = false;
+                let mut x = 0usize;
+                let start = data.len();
+                for &t in transitions {
+                    let t = (t as usize).min(w as usize);
+                    data.extend(std::iter::repeat_n(
+                        if colour_black { 0 } else { 255 },
+                        t.saturating_sub(x),
+                    ));
+                    x = t.max(x);
+                    colour_black = !colour_black;
+                }
+                data.extend(std::iter::repeat_n(
+                    if colour_black { 0 } else { 255 },
+                    (w as usize).saturating_sub(x),
+                ));
+                data.truncate(start + w as usize);
+            })?;
+            data.resize((w * h) as usize, 255);
+            Some(Gray { w, h, data })
+        }
+        Encoding::JpegGray | Encoding::JpegRgb => {
+            crate::decode::decode(&page.data, false).ok().map(|d| d.gray)
+        }
+        Encoding::Palette4 => {
+            let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&page.data).ok()?;
+            let stride = (w as usize).div_ceil(4);
+            let mut data = Vec::with_capacity((w * h) as usize);
+            for y in 0..h as usize {
+                for x in 0..w as usize {
+                    let index = (raw.get(y * stride + x / 4).copied().unwrap_or(0)
+                        >> (6 - 2 * (x % 4)))
+                        & 3;
+                    let [r, g, b] = PALETTE[index as usize];
+                    data.push(
+                        ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000)
+                            as u8,
+                    );
+                }
+            }
+            Some(Gray { w, h, data })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +173,42 @@ mod tests {
         })
         .expect("valid G4");
         assert_eq!(rows, ink);
+    }
+
+    #[test]
+    fn every_encoding_unpacks_to_its_grey_levels() {
+        let (w, h) = (37u32, 5u32);
+        let ink: Vec<bool> = (0..w * h).map(|i| (i * 7 + i / w) % 5 < 2).collect();
+        let g4page = EncodedPage {
+            width: w,
+            height: h,
+            dpi: 200,
+            encoding: Encoding::G4,
+            data: g4(&ink, w, h),
+        };
+        let grey = decode_page(&g4page).expect("g4");
+        assert_eq!(grey.data, ink.iter().map(|&b| if b { 0 } else { 255 }).collect::<Vec<u8>>());
+        let flat = Gray::new(16, 8, 180);
+        let jp = EncodedPage {
+            width: 16,
+            height: 8,
+            dpi: 200,
+            encoding: Encoding::JpegGray,
+            data: jpeg_gray(&flat, 200, 90),
+        };
+        let back = decode_page(&jp).expect("jpeg");
+        assert!(back.data.iter().all(|&v| v.abs_diff(180) <= 3));
+        let idx: Vec<u8> = (0..16 * 8).map(|i| (i % 4) as u8).collect();
+        let pal = EncodedPage {
+            width: 16,
+            height: 8,
+            dpi: 200,
+            encoding: Encoding::Palette4,
+            data: palette4(&idx, 16, 8),
+        };
+        let back = decode_page(&pal).expect("palette");
+        assert_eq!(back.data[0], 255, "index 0 is paper white");
+        assert!(decode_page(&EncodedPage { data: vec![1, 2, 3], ..pal }).is_none());
     }
 
     #[test]

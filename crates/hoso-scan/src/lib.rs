@@ -455,6 +455,15 @@ fn thumbnail(w: u32, h: u32, px: &dyn Fn(usize) -> u8) -> Vec<u8> {
     encode::jpeg_gray(&image::Gray { w: tw, h: th, data }, 72, 80)
 }
 
+/// A grey JPEG of an encoded page for reading it on screen, at most about `side` pixels a
+/// side; `None` if the page's data cannot be unpacked.
+pub fn page_view(page: &EncodedPage, side: u32) -> Option<Vec<u8>> {
+    let g = encode::decode_page(page)?;
+    let f = g.w.max(g.h).div_ceil(side.max(1)).max(1);
+    let small = if f > 1 { g.shrink(f) } else { g };
+    Some(encode::jpeg_gray(&small, 72, 80))
+}
+
 /// A preview of the photo for placing the corners by hand: grey, upright per EXIF, at most
 /// about `side` pixels a side; with the upright photo's full size, which the corners refer to.
 pub fn preview(bytes: &[u8], side: u32) -> Result<(Vec<u8>, (u32, u32)), ScanError> {

@@ -11,6 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::Result;
 
+/// How old a temporary file must be to be taken for a crash's leftover: a write takes seconds.
+pub const STALE_TMP: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// Files under a root folder, at `<root>/<first two hex digits>/<sha256 hex>`.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -18,14 +21,22 @@ pub struct BlobStore {
 }
 
 impl BlobStore {
-    /// Opens the folder, creating it, and removes temporary files a crash left behind.
+    /// Opens the folder, creating it, and removes temporary files a crash left behind: those
+    /// older than [`STALE_TMP`] (a younger one may be another program's write in progress —
+    /// the app and the CLI share the folder).
     pub fn open(root: &Path) -> Result<Self> {
         let tmp = root.join("tmp");
         fs::create_dir_all(&tmp)?;
-        for entry in fs::read_dir(&tmp)? {
-            let entry = entry?;
-            // Only this store writes here; anything left is from an interrupted write.
-            let _ = fs::remove_file(entry.path());
+        for entry in fs::read_dir(&tmp)?.flatten() {
+            let stale = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_none_or(|age| age > STALE_TMP);
+            if stale {
+                let _ = fs::remove_file(entry.path());
+            }
         }
         Ok(Self { root: root.to_owned() })
     }
@@ -100,11 +111,22 @@ mod tests {
     }
 
     #[test]
-    fn leftover_temporary_files_are_removed_at_open() {
+    fn a_crash_s_leftover_is_removed_at_open_but_another_program_s_write_is_not() {
         let dir = tempfile::tempdir().expect("tmp");
         fs::create_dir_all(dir.path().join("tmp")).expect("mkdir");
-        fs::write(dir.path().join("tmp/abc.part"), b"half").expect("write");
+        let old = dir.path().join("tmp/abc.part");
+        fs::write(&old, b"half").expect("write");
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(&old)
+            .expect("open")
+            .set_modified(an_hour_ago)
+            .expect("mtime");
+        let writing = dir.path().join("tmp/def.part");
+        fs::write(&writing, b"being written by the CLI").expect("write");
         BlobStore::open(dir.path()).expect("open");
-        assert_eq!(fs::read_dir(dir.path().join("tmp")).expect("tmp").count(), 0);
+        assert!(!old.exists());
+        assert!(writing.exists());
     }
 }

@@ -110,20 +110,7 @@ impl Store {
         )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         check_integrity(&conn)?;
-        // Switching a new database to WAL does not wait on the busy handler: when another
-        // process (the CLI, a second window) creates it at the same moment, wait a little.
-        let mut attempt = 0;
-        let mode: String = loop {
-            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
-                Err(e)
-                    if attempt < 30 && e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) =>
-                {
-                    attempt += 1;
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                other => break other?,
-            }
-        };
+        let mode = journal_mode_wal(&conn)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Corrupt(format!("journal mode is {mode}, not WAL")));
         }
@@ -188,5 +175,21 @@ fn io_error(e: std::io::Error) -> Error {
         }
         std::io::ErrorKind::StorageFull => Error::DiskFull,
         _ => Error::Io(e),
+    }
+}
+
+/// Switches `conn` to WAL and returns the journal mode now in force. Switching a new database
+/// does not wait on the busy handler: when another process (the CLI, a second window) creates
+/// it at the same moment, this waits a little (at most 3 s) and tries again.
+pub fn journal_mode_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let mut attempt = 0;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+            Err(e) if attempt < 30 && e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => return other,
+        }
     }
 }

@@ -242,3 +242,17 @@ fn unicode_nfd(s: &str) -> String {
 fn fold_str(s: &str) -> String {
     hoso_archive::fold(s)
 }
+
+#[test]
+fn programs_opening_a_new_archive_at_once_all_succeed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("archive");
+    let opened: Vec<bool> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| s.spawn(|| Archive::open(&dir).map_err(|e| eprintln!("{e}")).is_ok()))
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    assert_eq!(opened, [true; 8]);
+    assert!(Archive::open(&dir).expect("open").records().expect("records").is_empty());
+}

@@ -559,13 +559,17 @@ fn digitise_reads_pages_and_after_a_kill_ocr_goes_on_without_reading_a_page_twic
         .arg(&input)
         .args(["--ocr", "--threads", "1", "--group", "one"])
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.path().join("stderr.txt")).expect("stderr file"))
         .spawn()
         .expect("spawn");
     // Kill it (as a power cut would) once the first page has been read.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let done_before = loop {
         assert!(std::time::Instant::now() < deadline, "no page was read within 120 s");
+        if let Some(status) = child.try_wait().expect("wait") {
+            let err = std::fs::read_to_string(dir.path().join("stderr.txt")).unwrap_or_default();
+            panic!("hoso digitise ended ({status}) before it was killed: {err}");
+        }
         if let Ok(a) = hoso_archive::Archive::open(&data.join("archive"))
             && let Ok(records) = a.records()
             && let Some(r) = records.first()
