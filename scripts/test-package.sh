@@ -52,6 +52,7 @@ for size in 32x32 64x64 128x128 256x256@2; do
 done
 dpkg-deb -f "$deb" Depends | grep -q libwebkit2gtk-4.1 || fail "WebKitGTK is not a dependency"
 dpkg-deb -f "$deb" Depends | grep -q libheif1 || fail "libheif is not a dependency"
+dpkg-deb -f "$deb" Recommends | grep -q tesseract-ocr-vie || fail "Vietnamese OCR is not recommended"
 echo "package test: installed: $(dpkg -s "$pkg" | sed -n 's/^Installed-Size: //p') KiB"
 
 run_app

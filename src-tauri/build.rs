@@ -56,6 +56,21 @@ fn main() {
         "read_card_from_page",
         "app_ready",
         "launch_open",
+        "archive_digitise",
+        "archive_read",
+        "archive_search",
+        "archive_records",
+        "archive_record",
+        "archive_set_meta",
+        "archive_thumbnail",
+        "archive_page_view",
+        "archive_page_text",
+        "archive_stop_reading",
+        "archive_split",
+        "archive_merge",
+        "archive_save_separator",
+        "archive_export",
+        "archive_import",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -68,6 +68,21 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         read_card_from_page,
         app_ready,
         launch_open,
+        crate::archive::archive_digitise,
+        crate::archive::archive_read,
+        crate::archive::archive_search,
+        crate::archive::archive_records,
+        crate::archive::archive_record,
+        crate::archive::archive_set_meta,
+        crate::archive::archive_thumbnail,
+        crate::archive::archive_page_view,
+        crate::archive::archive_page_text,
+        crate::archive::archive_stop_reading,
+        crate::archive::archive_split,
+        crate::archive::archive_merge,
+        crate::archive::archive_save_separator,
+        crate::archive::archive_export,
+        crate::archive::archive_import,
     ]
 }
 
@@ -301,18 +316,26 @@ fn short(id: &str) -> &str {
 }
 
 /// Writes `bytes` as `HoSo/<name>` in the person's Downloads folder; returns the path.
-fn save_download<R: Runtime>(app: &AppHandle<R>, name: &str, bytes: &[u8]) -> Result<String> {
-    let folder = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir().map(|h| h.join("Downloads")))
-        .map(|d| d.join("HoSo"))
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("no Downloads folder: {e}")))?;
+pub(crate) fn save_download<R: Runtime>(
+    app: &AppHandle<R>,
+    name: &str,
+    bytes: &[u8],
+) -> Result<String> {
+    let folder = downloads(app)?;
     let path = folder.join(name);
     std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, bytes)).map_err(|e| {
         ApiError::new(ErrorCode::StoreReadOnly, format!("cannot write {}: {e}", path.display()))
     })?;
     Ok(path.display().to_string())
+}
+
+/// HoSo's folder in the person's Downloads (`~/Downloads/HoSo`).
+pub(crate) fn downloads<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::PathBuf> {
+    app.path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir().map(|h| h.join("Downloads")))
+        .map(|d| d.join("HoSo"))
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("no Downloads folder: {e}")))
 }
 
 /// Makes a page from its photo (again), off the UI thread: `edit` `None` finds everything by
@@ -442,8 +465,7 @@ fn remove_watch_folder<R: Runtime>(
 #[tauri::command(async)]
 fn pick_folder<R: Runtime>(app: AppHandle<R>) -> Option<String> {
     use tauri_plugin_dialog::DialogExt;
-    let picked =
-        app.dialog().file().set_title("Chọn thư mục để theo dõi ảnh mới").blocking_pick_folder()?;
+    let picked = app.dialog().file().set_title("Chọn thư mục").blocking_pick_folder()?;
     picked.into_path().ok().map(|p| p.display().to_string())
 }
 

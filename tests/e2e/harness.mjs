@@ -191,6 +191,10 @@ export async function openPhoneBrowser(display) {
 export async function openFirstDossier(browser) {
   const open = await browser.$('[data-testid=open-dossier]');
   await open.waitForDisplayed({ timeout: 15_000 });
+  // A toast at the bottom of the window may cover the list's end: close it, as a person would.
+  const toastClose = await browser.$('button[aria-label="Đóng thông báo"]');
+  if (await toastClose.isDisplayed()) await toastClose.click();
+  await open.scrollIntoView({ block: 'center' });
   await open.click();
   await (await browser.$('[data-testid=papers]')).waitForDisplayed({ timeout: 15_000 });
 }

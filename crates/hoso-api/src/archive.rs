@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use hoso_archive::{Archive, ExportReport, Grouping, Hit, IntakeOptions, IntakeReport, OcrReport};
+use hoso_archive::{
+    Archive, ExportReport, Grouping, Hit, ImportReport, IntakeOptions, IntakeReport, OcrReport,
+};
 
 use crate::{ApiError, ErrorCode, Hoso, Result};
 
@@ -64,6 +66,7 @@ fn archive_err(e: hoso_archive::Error) -> ApiError {
         E::TooNew(_) => ErrorCode::StoreTooNew,
         E::Ocr(_) => ErrorCode::OcrUnavailable,
         E::Io { .. } | E::Files(_) => ErrorCode::StoreUnavailable,
+        E::Split { .. } => ErrorCode::InvalidInput,
         E::Db(_) | E::Pdf(_) => ErrorCode::Internal,
     };
     ApiError::new(code, e.to_string())
@@ -144,9 +147,75 @@ impl Hoso {
         self.archive()?.search(query, limit).map_err(archive_err)
     }
 
+    /// The newest records, at most `limit`.
+    pub fn archive_records(&self, limit: usize) -> Result<Vec<hoso_archive::Record>> {
+        let mut all = self.archive()?.records().map_err(archive_err)?;
+        all.truncate(limit);
+        Ok(all)
+    }
+
+    pub fn archive_record(&self, id: i64) -> Result<hoso_archive::Record> {
+        self.archive()?.record(id).map_err(archive_err)
+    }
+
+    /// Changes a record's details (kind, number, date, people, tags).
+    pub fn archive_set_meta(
+        &self,
+        id: i64,
+        meta: &hoso_archive::RecordMeta,
+    ) -> Result<hoso_archive::Record> {
+        let a = self.archive()?;
+        a.set_meta(id, meta).map_err(archive_err)?;
+        a.record(id).map_err(archive_err)
+    }
+
+    /// Splits a record before its page `position`; returns the new record (see
+    /// [`Archive::split`]).
+    pub fn archive_split(&self, id: i64, position: u32) -> Result<hoso_archive::Record> {
+        let a = self.archive()?;
+        let new = a.split(id, position).map_err(archive_err)?;
+        a.record(new).map_err(archive_err)
+    }
+
+    /// Appends record `from` to record `into` (see [`Archive::merge`]); returns `into`.
+    pub fn archive_merge(&self, into: i64, from: i64) -> Result<hoso_archive::Record> {
+        let a = self.archive()?;
+        a.merge(into, from).map_err(archive_err)?;
+        a.record(into).map_err(archive_err)
+    }
+
+    pub fn archive_thumbnail(&self, page_id: i64) -> Result<Vec<u8>> {
+        self.archive()?.page_thumbnail(page_id).map_err(archive_err)
+    }
+
+    /// A page to read on screen (a grey JPEG, 1400 pixels high at most).
+    pub fn archive_page_view(&self, page_id: i64) -> Result<Vec<u8>> {
+        self.archive()?.page_view(page_id, 1400).map_err(archive_err)
+    }
+
+    pub fn archive_page_text(&self, page_id: i64) -> Result<String> {
+        self.archive()?.page_text(page_id).map_err(archive_err)
+    }
+
     /// Writes the archive as PDFs and an index into `out`.
     pub fn export_archive(&self, out: &Path) -> Result<ExportReport> {
-        self.archive()?.export(out).map_err(archive_err)
+        let report = self.archive()?.export(out).map_err(archive_err)?;
+        self.log(&format!("archive export records={} pages={}", report.records, report.pages));
+        Ok(report)
+    }
+
+    /// Imports a folder written by an export (this computer's or another's), skipping what is
+    /// here already.
+    pub fn import_archive(&self, dir: &Path) -> Result<ImportReport> {
+        let report = self.archive()?.import(dir).map_err(archive_err)?;
+        self.log(&format!(
+            "archive import records={} pages={} duplicates={} failed={}",
+            report.records,
+            report.pages,
+            report.duplicates,
+            report.failed.len()
+        ));
+        Ok(report)
     }
 }
 

@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crate::error::{ApiError, ErrorCode};
+/// The archive's transport types live in `hoso-archive` and are named here for every front end.
+pub use hoso_archive::{
+    ExportReport, Grouping, Hit as ArchiveHit, ImportReport, IntakeReport, OcrReport, OcrState,
+    PageInfo as ArchivePage, Record as ArchiveRecord, RecordMeta as ArchiveMeta,
+};
 
 /// Versions and where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -838,6 +843,16 @@ pub fn typescript_bindings() -> String {
         CardOptionKind::decl(&cfg),
         UnitProvince::decl(&cfg),
         BundleInfo::decl(&cfg),
+        ArchiveMeta::decl(&cfg),
+        OcrState::decl(&cfg),
+        ArchivePage::decl(&cfg),
+        ArchiveRecord::decl(&cfg),
+        ArchiveHit::decl(&cfg),
+        Grouping::decl(&cfg),
+        IntakeReport::decl(&cfg),
+        OcrReport::decl(&cfg),
+        ExportReport::decl(&cfg),
+        ImportReport::decl(&cfg),
         Imported::decl(&cfg),
         UnitHit::decl(&cfg),
         AddressNew::decl(&cfg),

@@ -7,10 +7,9 @@ use std::time::Instant;
 
 use hoso_scan::image::Gray;
 use hoso_scan::{Mode, ScanOptions, Scanned};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use crate::{Archive, RecordMeta, Result, now_ms, search};
+use crate::{Archive, NewPage, OcrState, RecordMeta, Result};
 
 /// What a separator sheet's QR code starts with; the rest (after a new line) is the kind of the
 /// record that follows.
@@ -27,7 +26,7 @@ pub fn separator_payload(kind: &str) -> String {
 }
 
 /// How pages are grouped into records.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Grouping {
     /// By separator sheets when the batch has any, otherwise by blank pages.
@@ -54,7 +53,7 @@ pub struct IntakeOptions {
 }
 
 /// What an intake did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct IntakeReport {
     /// Files looked at.
@@ -276,16 +275,7 @@ impl Archive {
         Ok(report)
     }
 
-    fn has_source(&self, sha: &str) -> Result<bool> {
-        Ok(self
-            .db()
-            .query_row("SELECT 1 FROM page WHERE source_sha256 = ?", [sha], |_| Ok(()))
-            .optional()?
-            .is_some())
-    }
-
-    /// Stores a record and its pages in one transaction (files first, so a crash leaves at
-    /// most unreferenced files).
+    /// Stores a record of freshly scanned pages (with their original files).
     fn store_record<'a>(
         &self,
         meta: &RecordMeta,
@@ -293,49 +283,28 @@ impl Archive {
         ocr: bool,
         pages: impl Iterator<Item = (String, &'a [u8], &'a str, &'a Scanned)>,
     ) -> Result<i64> {
-        let pages: Vec<_> = pages.collect();
-        let mut images = Vec::with_capacity(pages.len());
-        for (_, original, _, scanned) in &pages {
+        let mut new = Vec::new();
+        for (name, original, sha, scanned) in pages {
             self.blobs().put(original)?;
-            images.push(self.blobs().put(&scanned.page.data)?);
-        }
-        let mut db = self.db();
-        let tx = db.transaction()?;
-        tx.execute(
-            "INSERT INTO record (kind, number, date, people, tags, batch, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            params![meta.kind, meta.number, meta.date, meta.people, meta.tags, batch, now_ms()],
-        )?;
-        let id = tx.last_insert_rowid();
-        for (n, ((name, _, sha, scanned), image)) in pages.iter().zip(&images).enumerate() {
             let encoding = serde_json::to_value(&scanned.page.encoding)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            tx.execute(
-                "INSERT INTO page (record_id, position, source_name, source_sha256, image_sha256,
-                     encoding, width, height, dpi, byte_size, thumb, ocr_state)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                params![
-                    id,
-                    i64::try_from(n + 1).unwrap_or(i64::MAX),
-                    name,
-                    sha,
-                    image,
-                    encoding,
-                    scanned.page.width,
-                    scanned.page.height,
-                    scanned.page.dpi,
-                    i64::try_from(scanned.page.data.len()).unwrap_or(i64::MAX),
-                    scanned.thumb,
-                    if ocr { "pending" } else { "none" },
-                ],
-            )?;
-            let page = tx.last_insert_rowid();
-            search::index_page(&tx, page, "", &meta.folded(name))?;
+            new.push(NewPage {
+                source_name: name,
+                source_sha256: sha.to_owned(),
+                image: &scanned.page.data,
+                encoding,
+                width: scanned.page.width,
+                height: scanned.page.height,
+                dpi: scanned.page.dpi,
+                thumb: scanned.thumb.clone(),
+                ocr: if ocr { OcrState::Pending } else { OcrState::None },
+                text: String::new(),
+                words_json: "[]".into(),
+            });
         }
-        tx.commit()?;
-        Ok(id)
+        self.insert_record(meta, batch, &new)
     }
 }
 

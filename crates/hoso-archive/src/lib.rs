@@ -26,7 +26,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-pub use export::ExportReport;
+pub use export::{ExportReport, ImportReport};
 pub use intake::{Grouping, IntakeOptions, IntakeReport, SEPARATOR_PREFIX, separator_payload};
 pub use ocr::{OcrReport, tesseract_available};
 pub use search::{Hit, fold, fold_with_map};
@@ -97,6 +97,8 @@ pub enum Error {
     Pdf(#[from] hoso_pdf::Error),
     #[error("OCR: {0}")]
     Ocr(String),
+    #[error("record {id} has {count} pages: it cannot be split before page {position}")]
+    Split { id: i64, position: u32, count: u32 },
 }
 
 impl Error {
@@ -108,8 +110,9 @@ impl Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// What an official records about a record; every field is free text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ArchiveMeta")]
 pub struct RecordMeta {
     /// "Sổ đăng ký khai sinh", "Hồ sơ đất đai", …
     pub kind: String,
@@ -124,6 +127,17 @@ pub struct RecordMeta {
 }
 
 impl RecordMeta {
+    /// The five columns `kind, number, date, people, tags` of a row, from column `first` on.
+    pub(crate) fn from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Self> {
+        Ok(Self {
+            kind: r.get(first)?,
+            number: r.get(first + 1)?,
+            date: r.get(first + 2)?,
+            people: r.get(first + 3)?,
+            tags: r.get(first + 4)?,
+        })
+    }
+
     /// The folded text the search finds a record by.
     pub(crate) fn folded(&self, source_name: &str) -> String {
         fold(
@@ -134,7 +148,7 @@ impl RecordMeta {
 }
 
 /// Where a page's text stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum OcrState {
     None,
@@ -155,8 +169,9 @@ impl OcrState {
 }
 
 /// One page of a record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ArchivePage")]
 pub struct PageInfo {
     pub id: i64,
     /// From 1.
@@ -176,8 +191,9 @@ pub struct PageInfo {
 }
 
 /// A record and its pages.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ArchiveRecord")]
 pub struct Record {
     pub id: i64,
     #[serde(flatten)]
@@ -258,19 +274,7 @@ impl Archive {
             .query_row(
                 "SELECT kind, number, date, people, tags, batch, created_at FROM record WHERE id = ?",
                 [id],
-                |r| {
-                    Ok((
-                        RecordMeta {
-                            kind: r.get(0)?,
-                            number: r.get(1)?,
-                            date: r.get(2)?,
-                            people: r.get(3)?,
-                            tags: r.get(4)?,
-                        },
-                        r.get::<_, String>(5)?,
-                        r.get::<_, i64>(6)?,
-                    ))
-                },
+                |r| Ok((RecordMeta::from_row(r, 0)?, r.get::<_, String>(5)?, r.get::<_, i64>(6)?)),
             )
             .optional()?
             .ok_or(Error::NotFound(id))?;
@@ -325,6 +329,84 @@ impl Archive {
         Ok(())
     }
 
+    /// Splits a record before its page `position` (from 2): that page and the ones after it
+    /// become a new record with the same details, which is returned. [`Archive::merge`] undoes
+    /// it.
+    pub fn split(&self, id: i64, position: u32) -> Result<i64> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let (meta, batch): (RecordMeta, String) = tx
+            .query_row(
+                "SELECT kind, number, date, people, tags, batch FROM record WHERE id = ?",
+                [id],
+                |r| Ok((RecordMeta::from_row(r, 0)?, r.get(5)?)),
+            )
+            .optional()?
+            .ok_or(Error::NotFound(id))?;
+        let count: u32 =
+            tx.query_row("SELECT count(*) FROM page WHERE record_id = ?", [id], |r| r.get(0))?;
+        if position < 2 || position > count {
+            return Err(Error::Split { id, position, count });
+        }
+        tx.execute(
+            "INSERT INTO record (kind, number, date, people, tags, batch, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            params![meta.kind, meta.number, meta.date, meta.people, meta.tags, batch, now_ms()],
+        )?;
+        let new = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE page SET record_id = ?, position = position - ? + 1
+             WHERE record_id = ? AND position >= ?",
+            params![new, position, id, position],
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Appends the pages of record `from` to record `into` (which keeps its details) and
+    /// removes `from`. [`Archive::split`] undoes it.
+    pub fn merge(&self, into: i64, from: i64) -> Result<()> {
+        if into == from {
+            return Ok(());
+        }
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let meta = tx
+            .query_row(
+                "SELECT kind, number, date, people, tags FROM record WHERE id = ?",
+                [into],
+                |r| RecordMeta::from_row(r, 0),
+            )
+            .optional()?
+            .ok_or(Error::NotFound(into))?;
+        let last: u32 = tx.query_row(
+            "SELECT coalesce(max(position), 0) FROM page WHERE record_id = ?",
+            [into],
+            |r| r.get(0),
+        )?;
+        let moved = tx.execute(
+            "UPDATE page SET record_id = ?, position = position + ? WHERE record_id = ?",
+            params![into, last, from],
+        )?;
+        if tx.execute("DELETE FROM record WHERE id = ?", [from])? == 0 {
+            return Err(Error::NotFound(from));
+        }
+        if moved > 0 {
+            let pages: Vec<(i64, String, String)> = {
+                let mut st = tx.prepare(
+                    "SELECT id, source_name, ocr_text FROM page WHERE record_id = ? AND position > ?",
+                )?;
+                st.query_map(params![into, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            for (page, source, text) in pages {
+                search::index_page(&tx, page, &text, &meta.folded(&source))?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The text read on a page (empty until it is read).
     pub fn page_text(&self, page_id: i64) -> Result<String> {
         Ok(self
@@ -335,6 +417,22 @@ impl Archive {
     /// A page's thumbnail (a small grey JPEG).
     pub fn page_thumbnail(&self, page_id: i64) -> Result<Vec<u8>> {
         Ok(self.db().query_row("SELECT thumb FROM page WHERE id = ?", [page_id], |r| r.get(0))?)
+    }
+
+    /// A page as a grey JPEG for reading on screen, at most about `side` pixels a side.
+    pub fn page_view(&self, page_id: i64, side: u32) -> Result<Vec<u8>> {
+        let (sha, encoding, width, height, dpi): (String, String, u32, u32, u32) =
+            self.db().query_row(
+                "SELECT image_sha256, encoding, width, height, dpi FROM page WHERE id = ?",
+                [page_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
+        let encoding = serde_json::from_value(serde_json::Value::String(encoding))
+            .map_err(|e| Error::Ocr(format!("page {page_id}: {e}")))?;
+        let page =
+            hoso_scan::EncodedPage { width, height, dpi, encoding, data: self.blobs.read(&sha)? };
+        hoso_scan::page_view(&page, side)
+            .ok_or_else(|| Error::Ocr(format!("page {page_id} cannot be unpacked")))
     }
 
     /// The record as one PDF: its pages in order, each with its text invisible over the image.
@@ -357,6 +455,91 @@ impl Archive {
             record.pages.iter().zip(&images).map(|(p, data)| image_page(p, data)).collect();
         let title = record_title(&record);
         Ok(hoso_pdf::searchable_pdf(&title, &pages, &words)?)
+    }
+}
+
+/// A page about to be stored.
+pub(crate) struct NewPage<'a> {
+    pub source_name: String,
+    pub source_sha256: String,
+    pub image: &'a [u8],
+    pub encoding: String,
+    pub width: u32,
+    pub height: u32,
+    pub dpi: u32,
+    pub thumb: Vec<u8>,
+    pub ocr: OcrState,
+    pub text: String,
+    pub words_json: String,
+}
+
+impl Archive {
+    /// Stores a record and its pages in one transaction, the page images first (so a crash
+    /// leaves at most files nothing refers to), and indexes them for the search.
+    pub(crate) fn insert_record(
+        &self,
+        meta: &RecordMeta,
+        batch: &str,
+        pages: &[NewPage<'_>],
+    ) -> Result<i64> {
+        let mut images = Vec::with_capacity(pages.len());
+        for p in pages {
+            images.push(self.blobs.put(p.image)?);
+        }
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO record (kind, number, date, people, tags, batch, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            params![meta.kind, meta.number, meta.date, meta.people, meta.tags, batch, now_ms()],
+        )?;
+        let id = tx.last_insert_rowid();
+        for (n, (p, image)) in pages.iter().zip(&images).enumerate() {
+            let state = match p.ocr {
+                OcrState::None => "none",
+                OcrState::Pending => "pending",
+                OcrState::Done => "done",
+                OcrState::Failed => "failed",
+            };
+            let done_at = (p.ocr == OcrState::Done).then(now_ms);
+            tx.execute(
+                "INSERT INTO page (record_id, position, source_name, source_sha256, image_sha256,
+                     encoding, width, height, dpi, byte_size, thumb, ocr_state, ocr_text, ocr_words,
+                     ocr_runs, ocr_done_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                params![
+                    id,
+                    i64::try_from(n + 1).unwrap_or(i64::MAX),
+                    p.source_name,
+                    p.source_sha256,
+                    image,
+                    p.encoding,
+                    p.width,
+                    p.height,
+                    p.dpi,
+                    i64::try_from(p.image.len()).unwrap_or(i64::MAX),
+                    p.thumb,
+                    state,
+                    p.text,
+                    p.words_json,
+                    i64::from(done_at.is_some()),
+                    done_at,
+                ],
+            )?;
+            let page = tx.last_insert_rowid();
+            search::index_page(&tx, page, &p.text, &meta.folded(&p.source_name))?;
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Whether a page was made from a file with this SHA-256.
+    pub(crate) fn has_source(&self, sha: &str) -> Result<bool> {
+        Ok(self
+            .db()
+            .query_row("SELECT 1 FROM page WHERE source_sha256 = ?", [sha], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 }
 

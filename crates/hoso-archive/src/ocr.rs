@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Archive, Error, Result, now_ms, search};
 
 /// What a background reading did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OcrReport {
     /// Pages read in this run.
@@ -330,18 +330,7 @@ impl Archive {
             "SELECT r.kind, r.number, r.date, r.people, r.tags, p.source_name
              FROM page p JOIN record r ON r.id = p.record_id WHERE p.id = ?",
             [id],
-            |r| {
-                Ok((
-                    crate::RecordMeta {
-                        kind: r.get(0)?,
-                        number: r.get(1)?,
-                        date: r.get(2)?,
-                        people: r.get(3)?,
-                        tags: r.get(4)?,
-                    },
-                    r.get(5)?,
-                ))
-            },
+            |r| Ok((crate::RecordMeta::from_row(r, 0)?, r.get(5)?)),
         )?;
         search::index_page(&tx, id, &read.text, &meta.folded(&source))?;
         tx.commit()?;

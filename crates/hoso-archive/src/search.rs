@@ -64,8 +64,9 @@ pub(crate) fn index_page(tx: &Transaction<'_>, page: i64, text: &str, meta: &str
 }
 
 /// One page found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ArchiveHit")]
 pub struct Hit {
     pub record_id: i64,
     pub page_id: i64,
@@ -196,13 +197,7 @@ impl Archive {
                     r.get::<_, u32>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
-                    crate::RecordMeta {
-                        kind: r.get(5)?,
-                        number: r.get(6)?,
-                        date: r.get(7)?,
-                        people: r.get(8)?,
-                        tags: r.get(9)?,
-                    },
+                    crate::RecordMeta::from_row(r, 5)?,
                 ))
             }));
         }

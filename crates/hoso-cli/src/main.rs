@@ -186,6 +186,12 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Write the archive into OUT: a searchable PDF per record under a folder per kind, with
+    /// index.csv and index.json (JSON summary).
+    ExportArchive { out: PathBuf },
+    /// Import a folder written by export-archive (from this computer or another), skipping
+    /// what is here already (JSON summary).
+    ImportArchive { dir: PathBuf },
     /// Write a separator sheet to print: put one before each record when scanning a stack.
     Separator {
         out: PathBuf,
@@ -535,6 +541,19 @@ fn run(cli: Cli, json: bool) -> Result<(), ApiError> {
         Command::Ocr { threads } => digitise::ocr(&hoso, threads),
         Command::Search { query, limit } => digitise::search(&hoso, &query.join(" "), limit),
         Command::Separator { .. } => Ok(()),
+        Command::ExportArchive { out: dir } => emit(&mut out, &hoso.export_archive(&dir)?),
+        Command::ImportArchive { dir } => {
+            let report = hoso.import_archive(&dir)?;
+            emit(&mut out, &report)?;
+            if report.failed.is_empty() {
+                Ok(())
+            } else {
+                Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{} hồ sơ không nhập được", report.failed.len()),
+                ))
+            }
+        }
         Command::List { query, trash, limit } => {
             let list = hoso.list_dossiers(&ListQuery {
                 query: query.unwrap_or_default(),

@@ -234,6 +234,138 @@ madeBy: string, fingerprint: string, createdAt: number,
  */
 existing: string | null, };
 
+export type ArchiveMeta = { 
+/**
+ * "Sổ đăng ký khai sinh", "Hồ sơ đất đai", …
+ */
+kind: string, 
+/**
+ * Number and symbol ("12/2019/QĐ-UBND", "Quyển 01").
+ */
+number: string, 
+/**
+ * As written on the paper ("12/03/1998", "1998").
+ */
+date: string, 
+/**
+ * The people named, separated by semicolons.
+ */
+people: string, 
+/**
+ * Free tags, separated by commas.
+ */
+tags: string, };
+
+export type OcrState = "none" | "pending" | "done" | "failed";
+
+export type ArchivePage = { id: number, 
+/**
+ * From 1.
+ */
+position: number, sourceName: string, sourceSha256: string, width: number, height: number, dpi: number, 
+/**
+ * `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+ */
+encoding: string, byteSize: number, ocr: OcrState, 
+/**
+ * How many times the page was read (1 once read; a page is never read twice unless asked).
+ */
+ocrRuns: number, ocrDoneAt: number | null, };
+
+export type ArchiveRecord = { id: number, 
+/**
+ * The intake it came from.
+ */
+batch: string, createdAt: number, pages: Array<ArchivePage>, 
+/**
+ * "Sổ đăng ký khai sinh", "Hồ sơ đất đai", …
+ */
+kind: string, 
+/**
+ * Number and symbol ("12/2019/QĐ-UBND", "Quyển 01").
+ */
+number: string, 
+/**
+ * As written on the paper ("12/03/1998", "1998").
+ */
+date: string, 
+/**
+ * The people named, separated by semicolons.
+ */
+people: string, 
+/**
+ * Free tags, separated by commas.
+ */
+tags: string, };
+
+export type ArchiveHit = { recordId: number, pageId: number, 
+/**
+ * The page's number in its record, from 1.
+ */
+position: number, 
+/**
+ * The record's kind, number and people, as a title.
+ */
+title: string, 
+/**
+ * A piece of the page's text (or of the record's details) around the first match.
+ */
+snippet: string, 
+/**
+ * The matches in `snippet`, as `[start, end)` character ranges.
+ */
+marks: Array<[number, number]>, };
+
+export type Grouping = "auto" | "separator" | "blank" | "one";
+
+export type IntakeReport = { 
+/**
+ * Files looked at.
+ */
+files: number, 
+/**
+ * Pages kept.
+ */
+pages: number, 
+/**
+ * The records made, in order.
+ */
+records: Array<number>, separators: number, blanks: number, 
+/**
+ * Files taken in before (the same bytes), skipped.
+ */
+duplicates: number, 
+/**
+ * Files that could not be read, with the reason (in Vietnamese).
+ */
+failed: Array<[string, string]>, ms: number, };
+
+export type OcrReport = { 
+/**
+ * Pages read in this run.
+ */
+read: number, failed: number, 
+/**
+ * Pages still waiting (cancelled before them).
+ */
+left: number, cancelled: boolean, ms: number, };
+
+export type ExportReport = { records: number, pages: number, bytes: number, 
+/**
+ * The files written, relative to the export folder.
+ */
+files: Array<string>, };
+
+export type ImportReport = { records: number, pages: number, 
+/**
+ * Records whose every page was here already, skipped.
+ */
+duplicates: number, 
+/**
+ * Entries that could not be imported, with the reason (in Vietnamese).
+ */
+failed: Array<[string, string]>, };
+
 export type Imported = { id: string, 
 /**
  * `imported`, `replaced`, `already` (the same bundle again: nothing done) or `receipt`

@@ -2,20 +2,26 @@
 // would for a tiny catalogue. It is not the app's logic (validation lives in Rust); answers
 // are canned where the test needs them.
 
-import type { Backend } from '../lib/backend/backend';
+import type { ArchiveProgress, Backend } from '../lib/backend/backend';
 import type {
   AddressNew,
-  FeeInfo,
+  ArchiveHit,
+  ArchiveMeta,
+  ArchiveRecord,
   BridgeStatus,
   BundleInfo,
   CardProposal,
   Dossier,
   DossierList,
   DossierListItem,
+  FeeInfo,
   FieldChange,
+  Grouping,
   Imported,
   InboxItemInfo,
   InboxPage,
+  ImportReport,
+  IntakeReport,
   LanAddress,
   ListQuery,
   PageEdit,
@@ -616,6 +622,128 @@ export class FakeBackend implements Backend {
   onOpenRequest(listener: (id: string) => void): () => void {
     this.openListeners.push(listener);
     return () => (this.openListeners = this.openListeners.filter((l) => l !== listener));
+  }
+
+  // The archive: records made of text pages; the search folds like the Rust side (roughly).
+  archive: ArchiveRecord[] = [];
+  archiveTexts = new Map<number, string>();
+  archiveListeners: ((p: ArchiveProgress) => void)[] = [];
+
+  archiveRecordOf(id: number, meta: Partial<ArchiveMeta>, texts: string[]): ArchiveRecord {
+    const pages = texts.map((text, i) => {
+      const pageId = id * 100 + i + 1;
+      this.archiveTexts.set(pageId, text);
+      return {
+        id: pageId, position: i + 1, sourceName: `${pageId}.jpg`, sourceSha256: `s${pageId}`, width: 1654,
+        height: 2339, dpi: 200, encoding: 'g4', byteSize: 20000, ocr: 'done' as const, ocrRuns: 1, ocrDoneAt: 1,
+      };
+    });
+    return { id, batch: 'quet', createdAt: 0, pages, kind: '', number: '', date: '', people: '', tags: '', ...meta };
+  }
+
+  async archiveDigitise(path: string, grouping: Grouping, ocr: boolean): Promise<IntakeReport> {
+    this.log('archiveDigitise', { path, grouping, ocr });
+    const id = this.archive.length + 1;
+    this.archive.unshift(this.archiveRecordOf(id, {}, ['Ông/Bà: Hoàng Thị Mỹ Huyền', 'Trang hai']));
+    for (const l of this.archiveListeners) l({ phase: 'intake', done: 3, total: 3, finished: true, left: 0 });
+    return { files: 3, pages: 2, records: [id], separators: 0, blanks: 1, duplicates: 0, failed: [], ms: 10 };
+  }
+
+  async archiveRead(): Promise<void> {
+    this.log('archiveRead', null);
+  }
+
+  async archiveSearch(query: string): Promise<ArchiveHit[]> {
+    this.log('archiveSearch', query);
+    const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
+    const words = fold(query).split(/\s+/).filter(Boolean);
+    const hits: ArchiveHit[] = [];
+    for (const r of this.archive) {
+      for (const p of r.pages) {
+        const text = this.archiveTexts.get(p.id) ?? '';
+        const hay = fold(`${text} ${r.kind} ${r.people}`);
+        if (!words.every((w) => hay.includes(w))) continue;
+        const first = words[0] ?? '';
+        const at = fold(text).indexOf(first);
+        const marks: [number, number][] = at >= 0 ? [[at, at + first.length]] : [];
+        hits.push({ recordId: r.id, pageId: p.id, position: p.position, title: r.people || `Hồ sơ số hóa ${r.id}`, snippet: text, marks });
+      }
+    }
+    return hits;
+  }
+
+  async archiveRecords(): Promise<ArchiveRecord[]> {
+    return this.archive;
+  }
+
+  async archiveRecord(id: number): Promise<ArchiveRecord> {
+    const r = this.archive.find((x) => x.id === id);
+    if (!r) throw { code: 'not_found', message: `record ${id} does not exist` };
+    return r;
+  }
+
+  async archiveSetMeta(id: number, meta: ArchiveMeta): Promise<ArchiveRecord> {
+    this.log('archiveSetMeta', { id, meta });
+    const r = await this.archiveRecord(id);
+    Object.assign(r, meta);
+    return r;
+  }
+
+  async archiveThumbnail(): Promise<Blob> {
+    return new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' });
+  }
+
+  async archivePageView(): Promise<Blob> {
+    return new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' });
+  }
+
+  async archivePageText(pageId: number): Promise<string> {
+    return this.archiveTexts.get(pageId) ?? '';
+  }
+
+  async archiveStopReading(): Promise<void> {
+    this.log('archiveStopReading', null);
+  }
+
+  async archiveSplit(id: number, position: number): Promise<ArchiveRecord> {
+    this.log('archiveSplit', { id, position });
+    const r = await this.archiveRecord(id);
+    const newId = Math.max(...this.archive.map((x) => x.id)) + 1;
+    const moved = r.pages.filter((p) => p.position >= position).map((p) => ({ ...p, position: p.position - position + 1 }));
+    r.pages = r.pages.filter((p) => p.position < position);
+    const created = { ...r, id: newId, pages: moved };
+    this.archive.unshift(created);
+    return created;
+  }
+
+  async archiveMerge(into: number, from: number): Promise<ArchiveRecord> {
+    this.log('archiveMerge', { into, from });
+    const a = await this.archiveRecord(into);
+    const b = await this.archiveRecord(from);
+    const last = a.pages.length;
+    a.pages = [...a.pages, ...b.pages.map((p) => ({ ...p, position: p.position + last }))];
+    this.archive = this.archive.filter((x) => x.id !== from);
+    return a;
+  }
+
+  async archiveSaveSeparator(kind: string): Promise<string> {
+    this.log('archiveSaveSeparator', kind);
+    return '/home/user/Downloads/HoSo/to-phan-cach-hoso.pdf';
+  }
+
+  async archiveExport(): Promise<string> {
+    this.log('archiveExport', null);
+    return '/home/user/Downloads/HoSo/luu-tru-2026-11-22';
+  }
+
+  async archiveImport(path: string): Promise<ImportReport> {
+    this.log('archiveImport', path);
+    return { records: 2, pages: 5, duplicates: 1, failed: [] };
+  }
+
+  onArchiveProgress(listener: (p: ArchiveProgress) => void): () => void {
+    this.archiveListeners.push(listener);
+    return () => (this.archiveListeners = this.archiveListeners.filter((l) => l !== listener));
   }
 
   /** A second launch asks this window to open `id`. */

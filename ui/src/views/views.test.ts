@@ -6,6 +6,7 @@ import { toast } from '../lib/toast.svelte';
 import { FakeBackend, freeFee } from '../test/fake-backend';
 import App from '../App.svelte';
 import DossierEditor from './DossierEditor.svelte';
+import Archive from './Archive.svelte';
 import Home from './Home.svelte';
 import Settings from './Settings.svelte';
 
@@ -321,3 +322,91 @@ describe('watched folders', () => {
   });
 });
 
+
+describe('archive', () => {
+  it('digitises a folder, says what it made, finds a page without diacritics and saves its details', async () => {
+    polyfillDialogs();
+    const backend = new FakeBackend();
+    render(Archive, { backend, onBack: () => {} });
+    expect(await screen.findByText('Chưa có hồ sơ số hóa nào.')).toBeTruthy();
+    // Pages left waiting by an earlier session are read again.
+    expect(backend.calls.some((c) => c.cmd === 'archiveRead')).toBe(true);
+
+    await fireEvent.click(screen.getByTestId('archive-start'));
+    expect((await screen.findByRole('alert')).textContent).toContain('Hãy chọn hoặc gõ đường dẫn thư mục ảnh.');
+
+    await fireEvent.input(screen.getByTestId('archive-folder'), { target: { value: ' /media/usb/SCAN ' } });
+    await fireEvent.change(screen.getByTestId('archive-grouping'), { target: { value: 'blank' } });
+    await fireEvent.click(screen.getByTestId('archive-start'));
+    expect((await screen.findByTestId('archive-summary')).textContent).toContain(
+      'Đã số hóa 2 trang thành 1 hồ sơ (1 trang trắng, 0 tờ phân cách bỏ qua, 0 tệp đã có từ trước).',
+    );
+    expect(backend.calls.find((c) => c.cmd === 'archiveDigitise')?.args).toEqual({ path: '/media/usb/SCAN', grouping: 'blank', ocr: true });
+    const progress = (done: number, finished: boolean, left = 0) => {
+      for (const l of backend.archiveListeners) l({ phase: 'ocr', done, total: 2, finished, left });
+    };
+    progress(1, false);
+    expect((await screen.findByTestId('archive-reading')).textContent).toContain('Đang đọc chữ 1/2 trang');
+    // Stopped halfway, then read on.
+    await fireEvent.click(screen.getByTestId('archive-stop'));
+    expect(backend.calls.some((c) => c.cmd === 'archiveStopReading')).toBe(true);
+    progress(1, true, 1);
+    expect((await screen.findByTestId('archive-read-stopped')).textContent).toBe('Đã dừng đọc chữ; còn 1 trang chưa đọc.');
+    const reads = backend.calls.filter((c) => c.cmd === 'archiveRead').length;
+    await fireEvent.click(screen.getByRole('button', { name: 'Đọc tiếp' }));
+    expect(backend.calls.filter((c) => c.cmd === 'archiveRead').length).toBe(reads + 1);
+    progress(2, true);
+    expect(await screen.findByTestId('archive-read-done')).toBeTruthy();
+
+    await fireEvent.input(screen.getByTestId('archive-search'), { target: { value: 'hoang thi my huyen' } });
+    const hit = await screen.findByTestId('archive-hit');
+    expect(hit.querySelector('mark')?.textContent).toBe('Hoàng');
+
+    await fireEvent.click(hit);
+    const page = await screen.findByTestId('archive-page');
+    expect((within(page).getByTestId('archive-text') as HTMLTextAreaElement).value).toBe('Ông/Bà: Hoàng Thị Mỹ Huyền');
+    await fireEvent.input(within(page).getByTestId('archive-people'), { target: { value: 'Hoàng Thị Mỹ Huyền' } });
+    await fireEvent.click(within(page).getByTestId('archive-save'));
+    await waitFor(() => expect(toast.current?.text).toBe('Đã lưu thông tin hồ sơ.'));
+    expect(backend.calls.find((c) => c.cmd === 'archiveSetMeta')?.args).toEqual({
+      id: 1,
+      meta: { kind: '', number: '', date: '', people: 'Hoàng Thị Mỹ Huyền', tags: '' },
+    });
+  });
+
+  it('splits a record from a page, undoes it, and offers the sheets, the export and the import', async () => {
+    polyfillDialogs();
+    const backend = new FakeBackend();
+    backend.archive = [backend.archiveRecordOf(1, { kind: 'Sổ hộ tịch' }, ['Trang một', 'Trang hai Lò Văn Páo', 'Trang ba'])];
+    render(Archive, { backend, onBack: () => {} });
+    await fireEvent.input(screen.getByTestId('archive-search'), { target: { value: 'lo van pao' } });
+    await fireEvent.click(await screen.findByTestId('archive-hit'));
+    const page = await screen.findByTestId('archive-page');
+    // Page 2 of the only record: it can be split off, not merged (nothing before it).
+    expect(within(page).queryByTestId('archive-merge')).toBeNull();
+    await fireEvent.click(within(page).getByTestId('archive-split'));
+    await waitFor(() => expect(toast.current?.text).toBe('Đã tách 2 trang thành hồ sơ mới.'));
+    expect(backend.calls.find((c) => c.cmd === 'archiveSplit')?.args).toEqual({ id: 1, position: 2 });
+    expect(backend.archive.map((r) => r.pages.length)).toEqual([2, 1]);
+    await toast.current?.action?.run();
+    expect(backend.calls.find((c) => c.cmd === 'archiveMerge')?.args).toEqual({ into: 1, from: 2 });
+    expect(backend.archive.map((r) => r.pages.length)).toEqual([3]);
+
+    await fireEvent.input(screen.getByTestId('archive-sheet-kind'), { target: { value: 'Sổ khai tử' } });
+    await fireEvent.click(screen.getByTestId('archive-sheet'));
+    await waitFor(() => expect(toast.current?.text).toBe('Đã lưu tờ phân cách: /home/user/Downloads/HoSo/to-phan-cach-hoso.pdf'));
+    expect(backend.calls.find((c) => c.cmd === 'archiveSaveSeparator')?.args).toBe('Sổ khai tử');
+    await fireEvent.click(screen.getByTestId('archive-export'));
+    await waitFor(() => expect(toast.current?.text).toBe('Đã xuất vào thư mục /home/user/Downloads/HoSo/luu-tru-2026-11-22'));
+    await fireEvent.input(screen.getByTestId('archive-import-path'), { target: { value: '/media/usb/luu-tru' } });
+    await fireEvent.click(screen.getByTestId('archive-import'));
+    expect((await screen.findByTestId('archive-imported')).textContent).toContain('Đã nhập 2 hồ sơ (5 trang); 1 hồ sơ đã có nên bỏ qua.');
+  });
+
+  it('says when nothing matches', async () => {
+    const backend = new FakeBackend();
+    render(Archive, { backend, onBack: () => {} });
+    await fireEvent.input(screen.getByTestId('archive-search'), { target: { value: 'khong ai' } });
+    expect(await screen.findByText('Không tìm thấy trang nào có “khong ai”.')).toBeTruthy();
+  });
+});

@@ -234,6 +234,124 @@ fn pages_are_read_in_vietnamese_searchable_without_diacritics_and_their_pdf_hold
     assert_eq!(index[0]["pages"].as_array().expect("pages").len(), 2);
 }
 
+#[test]
+fn an_export_imports_into_another_archive_once_with_its_text_and_details() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let files = vec![
+        copy(&fixture("p003_normal.jpg"), tmp.path(), "01.jpg"),
+        copy(&fixture("p028_idcard.jpg"), tmp.path(), "02.jpg"),
+    ];
+    let a = Archive::open(&tmp.path().join("a")).expect("open");
+    let r = a
+        .digitise(
+            &files,
+            &IntakeOptions { grouping: Grouping::One, ..Default::default() },
+            &mut |_, _| {},
+        )
+        .expect("digitise");
+    let id = r.records[0];
+    // Text as if read (the import must carry it, not read again).
+    {
+        let record = a.record(id).expect("record");
+        let meta = RecordMeta {
+            kind: "Hồ sơ đất đai".into(),
+            people: "Vàng A Sử".into(),
+            ..Default::default()
+        };
+        a.set_meta(id, &meta).expect("meta");
+        assert_eq!(record.pages.len(), 2);
+    }
+    let out = tmp.path().join("xuat");
+    a.export(&out).expect("export");
+
+    let b = Archive::open(&tmp.path().join("b")).expect("open b");
+    let report = b.import(&out).expect("import");
+    assert_eq!((report.records, report.pages, report.duplicates), (1, 2, 0), "{report:?}");
+    let got = &b.records().expect("records")[0];
+    assert_eq!((got.meta.kind.as_str(), got.meta.people.as_str()), ("Hồ sơ đất đai", "Vàng A Sử"));
+    let want = a.record(id).expect("record");
+    for (p, q) in got.pages.iter().zip(&want.pages) {
+        assert_eq!(
+            (p.width, p.height, p.dpi, &p.encoding, &p.source_sha256),
+            (q.width, q.height, q.dpi, &q.encoding, &q.source_sha256)
+        );
+        // The same image bytes: the PDF of the imported record is the same file.
+        assert!(!b.page_thumbnail(p.id).expect("thumb").is_empty());
+    }
+    assert!(
+        b.record_pdf(got.id).expect("pdf") == a.record_pdf(id).expect("pdf"),
+        "the pages changed on the way"
+    );
+    assert!(!b.search("vang a su", 10).expect("search").is_empty());
+
+    // Again: nothing new. Into the first archive: nothing new either.
+    let again = b.import(&out).expect("again");
+    assert_eq!((again.records, again.duplicates), (0, 1));
+    assert_eq!(a.import(&out).expect("self").records, 0);
+
+    // A PDF changed after the export is refused with the reason; the rest goes on.
+    let c = Archive::open(&tmp.path().join("c")).expect("open c");
+    let pdf = out.join(&a.export(&out).expect("export").files[0]);
+    let mut bytes = std::fs::read(&pdf).expect("read");
+    let last = bytes.len() - 10;
+    bytes[last] ^= 1;
+    std::fs::write(&pdf, bytes).expect("write");
+    let bad = c.import(&out).expect("import");
+    assert_eq!(bad.records, 0);
+    assert!(bad.failed[0].1.contains("khác với mục lục"), "{bad:?}");
+}
+
+#[test]
+fn an_index_cannot_point_outside_its_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("xuat");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(tmp.path().join("secret.pdf"), b"%PDF-1.7").expect("write");
+    let index = serde_json::json!([{ "file": "../secret.pdf", "sha256": "x", "pages": [] },
+                                   { "file": "/etc/passwd", "sha256": "x", "pages": [] }]);
+    std::fs::write(out.join("index.json"), index.to_string()).expect("write");
+    let a = Archive::open(&tmp.path().join("a")).expect("open");
+    let r = a.import(&out).expect("import");
+    assert_eq!(r.records, 0);
+    assert_eq!(r.failed.len(), 2);
+    assert!(r.failed.iter().all(|f| f.1.contains("ra ngoài thư mục")), "{r:?}");
+}
+
+#[test]
+fn a_record_split_by_hand_is_two_records_and_merging_undoes_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let files = vec![
+        copy(&fixture("p003_normal.jpg"), tmp.path(), "01.jpg"),
+        copy(&fixture("p021_normal.jpg"), tmp.path(), "02.jpg"),
+        copy(&fixture("p030_noexif.jpg"), tmp.path(), "03.jpg"),
+    ];
+    let a = Archive::open(&tmp.path().join("a")).expect("open");
+    let opts = IntakeOptions { grouping: Grouping::One, ..Default::default() };
+    let id = a.digitise(&files, &opts, &mut |_, _| {}).expect("digitise").records[0];
+    a.set_meta(id, &RecordMeta { kind: "Sổ hộ tịch".into(), ..Default::default() }).expect("meta");
+
+    assert!(a.split(id, 1).is_err(), "nothing before page 1");
+    assert!(a.split(id, 4).is_err(), "no page 4");
+    let new = a.split(id, 2).expect("split");
+    assert_eq!(names(&a, id), ["01.jpg"]);
+    assert_eq!(names(&a, new), ["02.jpg", "03.jpg"]);
+    let moved = a.record(new).expect("record");
+    assert_eq!(moved.pages.iter().map(|p| p.position).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(moved.meta.kind, "Sổ hộ tịch");
+
+    // Details of the new record find only its pages.
+    a.set_meta(new, &RecordMeta { kind: "Hồ sơ đất đai".into(), ..Default::default() })
+        .expect("meta");
+    assert_eq!(a.search("ho so dat dai", 10).expect("search").len(), 2);
+
+    // Undo: merged back, in order, under the first record's details.
+    a.merge(id, new).expect("merge");
+    assert_eq!(names(&a, id), ["01.jpg", "02.jpg", "03.jpg"]);
+    assert!(a.record(new).is_err());
+    assert!(a.search("ho so dat dai", 10).expect("search").is_empty());
+    assert_eq!(a.search("so ho tich", 10).expect("search").len(), 3);
+}
+
 fn unicode_nfd(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfd().collect()

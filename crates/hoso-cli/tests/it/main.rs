@@ -606,6 +606,18 @@ fn digitise_reads_pages_and_after_a_kill_ocr_goes_on_without_reading_a_page_twic
     let hits = json(&hoso(&data, &["search", "truong", "thi", "thu", "loan"]));
     assert_eq!(hits.as_array().expect("hits").len(), 1, "{hits}");
     assert!(hits[0]["snippet"].as_str().expect("snippet").contains("Trương Thị Thu Loan"));
+
+    // To another computer and back: the text travels, nothing is read again or taken twice.
+    let out = dir.path().join("xuat");
+    let exported = json(&hoso(&data, &["export-archive", out.to_str().expect("path")]));
+    assert_eq!((exported["records"].as_u64(), exported["pages"].as_u64()), (Some(1), Some(4)));
+    let other = dir.path().join("other");
+    let imported = json(&hoso(&other, &["import-archive", out.to_str().expect("path")]));
+    assert_eq!((imported["records"].as_u64(), imported["pages"].as_u64()), (Some(1), Some(4)));
+    let again = json(&hoso(&other, &["import-archive", out.to_str().expect("path")]));
+    assert_eq!((again["records"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(1)));
+    let hits = json(&hoso(&other, &["search", "truong", "thi", "thu", "loan"]));
+    assert_eq!(hits.as_array().expect("hits").len(), 1, "{hits}");
 }
 
 #[test]

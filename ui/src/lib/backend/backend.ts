@@ -4,14 +4,20 @@
 import type {
   AddressNew,
   ApiError,
+  ArchiveHit,
+  ArchiveMeta,
+  ArchiveRecord,
   BridgeStatus,
   BundleInfo,
   CardProposal,
   Dossier,
   DossierList,
   FieldChange,
+  Grouping,
   Imported,
   InboxPage,
+  ImportReport,
+  IntakeReport,
   LanAddress,
   ListQuery,
   PageEdit,
@@ -129,7 +135,47 @@ export interface Backend {
    * folder: a second launch hands its request to this window); returns an unsubscribe.
    */
   onOpenRequest(listener: (id: string) => void): () => void;
+
+  // The digitised archive (số hóa), for commune officials.
+  /** Takes a folder of scans or photos in as records; with `ocr`, reads them in the background. */
+  archiveDigitise(path: string, grouping: Grouping, ocr: boolean): Promise<IntakeReport>;
+  /** Starts reading the pages still waiting (after a restart), in the background. */
+  archiveRead(): Promise<void>;
+  /** Pages whose text or record details hold every word (diacritics optional). */
+  archiveSearch(query: string): Promise<ArchiveHit[]>;
+  /** The newest records. */
+  archiveRecords(): Promise<ArchiveRecord[]>;
+  archiveRecord(id: number): Promise<ArchiveRecord>;
+  archiveSetMeta(id: number, meta: ArchiveMeta): Promise<ArchiveRecord>;
+  archiveThumbnail(pageId: number): Promise<Blob>;
+  /** A page to read on screen. */
+  archivePageView(pageId: number): Promise<Blob>;
+  archivePageText(pageId: number): Promise<string>;
+  /** Stops the background reading after the pages being read. */
+  archiveStopReading(): Promise<void>;
+  /** Splits a record before its page `position`; returns the new record. */
+  archiveSplit(id: number, position: number): Promise<ArchiveRecord>;
+  /** Appends record `from` to record `into`; returns `into`. */
+  archiveMerge(into: number, from: number): Promise<ArchiveRecord>;
+  /** Saves a separator sheet to print; returns its path. */
+  archiveSaveSeparator(kind: string): Promise<string>;
+  /** Writes the whole archive into a new folder in Downloads; returns its path. */
+  archiveExport(): Promise<string>;
+  /** Imports a folder written by an export. */
+  archiveImport(path: string): Promise<ImportReport>;
+  /** Progress of taking in (`intake`) and of reading (`ocr`); returns an unsubscribe. */
+  onArchiveProgress(listener: (p: ArchiveProgress) => void): () => void;
 }
+
+/** Progress of the archive's background work. */
+export type ArchiveProgress = {
+  phase: 'intake' | 'ocr';
+  done: number;
+  total: number;
+  finished: boolean;
+  /** Pages still waiting to be read (when reading stopped early). */
+  left: number;
+};
 
 /** Every rejection from a backend, as the `{ code, message }` shape of the IPC error. */
 export function toApiError(e: unknown): ApiError {

@@ -11,7 +11,7 @@ import {
 
 import type { SendReport } from '../bindings';
 
-import type { Backend } from './backend';
+import type { ArchiveProgress, Backend } from './backend';
 import { toApiError } from './backend';
 
 /** How long closing waits for pending saves before closing anyway. */
@@ -145,6 +145,25 @@ export const tauriBackend: Backend = {
     void invoke('app_ready').catch(() => undefined);
   },
   launchOpen: () => call('launch_open'),
+  archiveDigitise: (path, grouping, ocr) => call('archive_digitise', { path, grouping, ocr }),
+  archiveRead: () => call('archive_read'),
+  archiveSearch: (query) => call('archive_search', { query }),
+  archiveRecords: () => call('archive_records'),
+  archiveRecord: (id) => call('archive_record', { id }),
+  archiveSetMeta: (id, meta) => call('archive_set_meta', { id, meta }),
+  archiveThumbnail: async (pageId) => jpeg(await call<ArrayBuffer>('archive_thumbnail', { pageId })),
+  archivePageView: async (pageId) => jpeg(await call<ArrayBuffer>('archive_page_view', { pageId })),
+  archivePageText: (pageId) => call('archive_page_text', { pageId }),
+  archiveStopReading: () => call('archive_stop_reading'),
+  archiveSplit: (id, position) => call('archive_split', { id, position }),
+  archiveMerge: (into, from) => call('archive_merge', { into, from }),
+  archiveSaveSeparator: (kind) => call('archive_save_separator', { kind }),
+  archiveExport: () => call('archive_export'),
+  archiveImport: (path) => call('archive_import', { path }),
+  onArchiveProgress(listener) {
+    const unlisten = listen<ArchiveProgress>('hoso://archive', (e) => listener(e.payload));
+    return () => void unlisten.then((f) => f());
+  },
   onOpenRequest(listener) {
     const unlisten = listen<string>('hoso://open', (e) => listener(e.payload));
     return () => void unlisten.then((f) => f());

@@ -10,7 +10,7 @@ const errorCodes: ErrorCode[] = [
   'not_found', 'unknown_procedure', 'unknown_field', 'unknown_component', 'invalid_input',
   'not_editable', 'not_ready', 'portal_unreachable',
   'store_corrupt', 'store_locked', 'store_read_only', 'store_too_new', 'disk_full',
-  'store_unavailable', 'bad_image', 'internal',
+  'store_unavailable', 'bad_image', 'ocr_unavailable', 'internal',
 ];
 const issueCodes: IssueCode[] = [
   'required', 'too_long', 'name_chars', 'date_format', 'date_invalid', 'date_future',
