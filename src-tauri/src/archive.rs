@@ -64,10 +64,25 @@ pub fn archive_read<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     }
     STOP.store(false, Ordering::SeqCst);
     std::thread::spawn(move || {
-        let result = hoso.ocr_pending(0, &STOP, &mut |d, t| emit(&app, "ocr", (d, t), false, 0));
+        let mut done = 0;
+        // Pages queued by an intake while this reader runs are read in the same go.
+        let left = loop {
+            let result = hoso.ocr_pending(0, &STOP, &mut |d, t| {
+                emit(&app, "ocr", (done + d, done + t), false, 0)
+            });
+            let Ok(report) = result else { break hoso.ocr_waiting().unwrap_or(0) };
+            done += report.read + report.failed;
+            let waiting = hoso.ocr_waiting().unwrap_or(0);
+            if STOP.load(Ordering::SeqCst) || waiting == 0 || report.read + report.failed == 0 {
+                break waiting;
+            }
+        };
         READING.store(false, Ordering::SeqCst);
-        let (done, left) = result.as_ref().map_or((0, 0), |r| (r.read + r.failed, r.left));
         emit(&app, "ocr", (done, done + left), true, left);
+        // An intake that queued pages just as this reader stopped found it still running.
+        if !STOP.load(Ordering::SeqCst) && left == 0 && hoso.ocr_waiting().unwrap_or(0) > 0 {
+            let _ = archive_read(app);
+        }
     });
     Ok(())
 }

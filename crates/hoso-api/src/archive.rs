@@ -137,6 +137,11 @@ impl Hoso {
         Ok(report)
     }
 
+    /// Pages waiting to be read.
+    pub fn ocr_waiting(&self) -> Result<usize> {
+        self.archive()?.ocr_waiting().map_err(archive_err)
+    }
+
     /// Queues every page not read yet (and those that failed) for reading.
     pub fn queue_ocr(&self) -> Result<usize> {
         self.archive()?.queue_ocr().map_err(archive_err)

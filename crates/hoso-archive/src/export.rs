@@ -302,7 +302,8 @@ impl Archive {
                 pages.push(NewPage {
                     source_name: p.source_name.clone(),
                     source_sha256: p.source_sha256.clone(),
-                    image,
+                    image_sha256: self.blobs().put(image)?,
+                    byte_size: image.len(),
                     encoding: p.encoding.clone(),
                     width: p.width,
                     height: p.height,

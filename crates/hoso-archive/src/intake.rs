@@ -75,7 +75,9 @@ pub struct IntakeReport {
 enum Seen {
     Separator(String),
     Blank,
-    Page(Box<Scanned>),
+    /// A page, its files already in the store (so a batch of hundreds of scans is never all in
+    /// memory at once).
+    Page(Box<NewPage>),
     Failed(String),
     Duplicate,
 }
@@ -112,25 +114,28 @@ fn separator_on(gray: &Gray) -> Option<String> {
     None
 }
 
-fn look_at(bytes: &[u8]) -> Seen {
+/// What a look at a file found: settled already, or a page to store.
+enum Looked {
+    Settled(Seen),
+    Page(Box<Scanned>),
+}
+
+fn look_at(bytes: &[u8]) -> Looked {
     let decoded = match hoso_scan::decode::decode(bytes, false) {
         Ok(d) => d,
-        Err(e) => return Seen::Failed(e.to_string()),
+        Err(e) => return Looked::Settled(Seen::Failed(e.to_string())),
     };
     if let Some(kind) = separator_on(&decoded.gray) {
-        return Seen::Separator(kind);
+        return Looked::Settled(Seen::Separator(kind));
     }
     drop(decoded);
     let opts = ScanOptions { mode: Mode::Auto, thumbnail: true, ..Default::default() };
     match hoso_scan::scan(bytes, &opts) {
-        Ok(s) => {
-            if ink_share(&s.thumb).is_some_and(|ink| ink < BLANK_INK) {
-                Seen::Blank
-            } else {
-                Seen::Page(Box::new(s))
-            }
+        Ok(s) if ink_share(&s.thumb).is_some_and(|ink| ink < BLANK_INK) => {
+            Looked::Settled(Seen::Blank)
         }
-        Err(e) => Seen::Failed(e.to_string()),
+        Ok(s) => Looked::Page(Box::new(s)),
+        Err(e) => Looked::Settled(Seen::Failed(e.to_string())),
     }
 }
 
@@ -204,9 +209,8 @@ impl Archive {
         };
         let mut report = IntakeReport { files: files.len(), ..Default::default() };
         let mut seen: Vec<Option<Seen>> = (0..files.len()).map(|_| None).collect();
-        let mut sources: Vec<Option<(Vec<u8>, String)>> = (0..files.len()).map(|_| None).collect();
         let next = AtomicUsize::new(0);
-        let (tx, rx) = mpsc::channel::<(usize, Seen, Option<(Vec<u8>, String)>)>();
+        let (tx, rx) = mpsc::channel::<(usize, Seen)>();
         std::thread::scope(|s| {
             for _ in 0..threads.clamp(1, files.len().max(1)) {
                 let tx = tx.clone();
@@ -215,18 +219,11 @@ impl Archive {
                     loop {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(path) = files.get(i) else { break };
-                        let (what, source) = match std::fs::read(path) {
-                            Err(e) => (Seen::Failed(format!("Không đọc được tệp: {e}")), None),
-                            Ok(bytes) => {
-                                let sha = hoso_store::BlobStore::hash(&bytes);
-                                if self.has_source(&sha).unwrap_or(false) {
-                                    (Seen::Duplicate, None)
-                                } else {
-                                    (look_at(&bytes), Some((bytes, sha)))
-                                }
-                            }
+                        let what = match std::fs::read(path) {
+                            Err(e) => Seen::Failed(format!("Không đọc được tệp: {e}")),
+                            Ok(bytes) => self.take(&bytes, name_of(path), opts.ocr),
                         };
-                        if tx.send((i, what, source)).is_err() {
+                        if tx.send((i, what)).is_err() {
                             break;
                         }
                     }
@@ -234,14 +231,13 @@ impl Archive {
             }
             drop(tx);
             let mut done = 0;
-            for (i, what, source) in rx {
+            for (i, what) in rx {
                 seen[i] = Some(what);
-                sources[i] = source;
                 done += 1;
                 progress(done, files.len());
             }
         });
-        let seen: Vec<Seen> = seen
+        let mut seen: Vec<Seen> = seen
             .into_iter()
             .map(|s| s.unwrap_or(Seen::Failed("không xử lý được".into())))
             .collect();
@@ -257,54 +253,55 @@ impl Archive {
         let marks: Vec<Mark> = seen.iter().map(Seen::mark).collect();
         for (kind, pages) in group(&marks, opts.grouping) {
             let meta = RecordMeta { kind, ..Default::default() };
-            let id = self.store_record(
-                &meta,
-                &opts.batch,
-                opts.ocr,
-                pages.iter().filter_map(|&i| match (&seen[i], &sources[i]) {
-                    (Seen::Page(scanned), Some((bytes, sha))) => {
-                        Some((name_of(&files[i]), bytes.as_slice(), sha.as_str(), scanned.as_ref()))
-                    }
+            let new: Vec<NewPage> = pages
+                .iter()
+                .filter_map(|&i| match std::mem::replace(&mut seen[i], Seen::Duplicate) {
+                    Seen::Page(p) => Some(*p),
                     _ => None,
-                }),
-            )?;
-            report.pages += pages.len();
+                })
+                .collect();
+            let id = self.insert_record(&meta, &opts.batch, &new)?;
+            report.pages += new.len();
             report.records.push(id);
         }
         report.ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Ok(report)
     }
 
-    /// Stores a record of freshly scanned pages (with their original files).
-    fn store_record<'a>(
-        &self,
-        meta: &RecordMeta,
-        batch: &str,
-        ocr: bool,
-        pages: impl Iterator<Item = (String, &'a [u8], &'a str, &'a Scanned)>,
-    ) -> Result<i64> {
-        let mut new = Vec::new();
-        for (name, original, sha, scanned) in pages {
-            self.blobs().put(original)?;
-            let encoding = serde_json::to_value(&scanned.page.encoding)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            new.push(NewPage {
-                source_name: name,
-                source_sha256: sha.to_owned(),
-                image: &scanned.page.data,
-                encoding,
-                width: scanned.page.width,
-                height: scanned.page.height,
-                dpi: scanned.page.dpi,
-                thumb: scanned.thumb.clone(),
-                ocr: if ocr { OcrState::Pending } else { OcrState::None },
-                text: String::new(),
-                words_json: "[]".into(),
-            });
+    /// Looks at one file: a duplicate, a separator sheet, a blank page, or a page — whose
+    /// original and cleaned image then go into the store at once.
+    fn take(&self, bytes: &[u8], name: String, ocr: bool) -> Seen {
+        let sha = hoso_store::BlobStore::hash(bytes);
+        if self.has_source(&sha).unwrap_or(false) {
+            return Seen::Duplicate;
         }
-        self.insert_record(meta, batch, &new)
+        let scanned = match look_at(bytes) {
+            Looked::Settled(seen) => return seen,
+            Looked::Page(scanned) => scanned,
+        };
+        let stored = self.blobs().put(bytes).and_then(|_| self.blobs().put(&scanned.page.data));
+        let image_sha256 = match stored {
+            Ok(sha) => sha,
+            Err(e) => return Seen::Failed(format!("Không lưu được trang: {e}")),
+        };
+        let encoding = serde_json::to_value(&scanned.page.encoding)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        Seen::Page(Box::new(NewPage {
+            source_name: name,
+            source_sha256: sha,
+            image_sha256,
+            byte_size: scanned.page.data.len(),
+            encoding,
+            width: scanned.page.width,
+            height: scanned.page.height,
+            dpi: scanned.page.dpi,
+            thumb: scanned.thumb,
+            ocr: if ocr { OcrState::Pending } else { OcrState::None },
+            text: String::new(),
+            words_json: "[]".into(),
+        }))
     }
 }
 

@@ -458,11 +458,12 @@ impl Archive {
     }
 }
 
-/// A page about to be stored.
-pub(crate) struct NewPage<'a> {
+/// A page about to be stored; its image is in the file store already.
+pub(crate) struct NewPage {
     pub source_name: String,
     pub source_sha256: String,
-    pub image: &'a [u8],
+    pub image_sha256: String,
+    pub byte_size: usize,
     pub encoding: String,
     pub width: u32,
     pub height: u32,
@@ -474,18 +475,14 @@ pub(crate) struct NewPage<'a> {
 }
 
 impl Archive {
-    /// Stores a record and its pages in one transaction, the page images first (so a crash
-    /// leaves at most files nothing refers to), and indexes them for the search.
+    /// Stores a record and its pages (whose images are stored already, so a crash leaves at
+    /// most files nothing refers to) in one transaction, and indexes them for the search.
     pub(crate) fn insert_record(
         &self,
         meta: &RecordMeta,
         batch: &str,
-        pages: &[NewPage<'_>],
+        pages: &[NewPage],
     ) -> Result<i64> {
-        let mut images = Vec::with_capacity(pages.len());
-        for p in pages {
-            images.push(self.blobs.put(p.image)?);
-        }
         let mut db = self.db();
         let tx = db.transaction()?;
         tx.execute(
@@ -494,7 +491,7 @@ impl Archive {
             params![meta.kind, meta.number, meta.date, meta.people, meta.tags, batch, now_ms()],
         )?;
         let id = tx.last_insert_rowid();
-        for (n, (p, image)) in pages.iter().zip(&images).enumerate() {
+        for (n, p) in pages.iter().enumerate() {
             let state = match p.ocr {
                 OcrState::None => "none",
                 OcrState::Pending => "pending",
@@ -512,12 +509,12 @@ impl Archive {
                     i64::try_from(n + 1).unwrap_or(i64::MAX),
                     p.source_name,
                     p.source_sha256,
-                    image,
+                    p.image_sha256,
                     p.encoding,
                     p.width,
                     p.height,
                     p.dpi,
-                    i64::try_from(p.image.len()).unwrap_or(i64::MAX),
+                    i64::try_from(p.byte_size).unwrap_or(i64::MAX),
                     p.thumb,
                     state,
                     p.text,
