@@ -16,7 +16,9 @@ use tauri::Manager;
 fn main() {
     let backend = Backend::from_env();
     let args: Vec<String> = std::env::args().collect();
-    let data_dir = backend.data_dir().map(std::path::Path::to_path_buf);
+    // The same folder reached by another path (relative, through a link) is the same HoSo.
+    let data_dir =
+        backend.data_dir().map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf()));
     let context = tauri::generate_context!();
     let instance = launch::instance_id(&context.config().identifier, data_dir.as_deref());
     let mut window_state =

@@ -18,7 +18,10 @@ pub const ARCHIVE_DIR: &str = "archive";
 /// numbers: `scan2` before `scan10`).
 pub fn intake_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        ApiError::new(ErrorCode::InvalidInput, format!("cannot read {}: {e}", dir.display()))
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("Không mở được thư mục {} ({e}). Kiểm tra lại đường dẫn.", dir.display()),
+        )
     })?;
     let mut files: Vec<PathBuf> = entries
         .flatten()
@@ -154,9 +157,7 @@ impl Hoso {
 
     /// The newest records, at most `limit`.
     pub fn archive_records(&self, limit: usize) -> Result<Vec<hoso_archive::Record>> {
-        let mut all = self.archive()?.records().map_err(archive_err)?;
-        all.truncate(limit);
-        Ok(all)
+        self.archive()?.recent(limit).map_err(archive_err)
     }
 
     pub fn archive_record(&self, id: i64) -> Result<hoso_archive::Record> {

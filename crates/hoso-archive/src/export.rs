@@ -136,6 +136,8 @@ struct PageIn {
 
 /// The most an index may hold (a commune's archive is thousands of records, not millions).
 const MAX_INDEX_BYTES: u64 = 256 * 1024 * 1024;
+/// The most one record's PDF may weigh (a thick land file of 2,000 grey pages is ~400 MB).
+const MAX_PDF_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// The page images of one of HoSo's record PDFs, in page order: the image each page draws
 /// (`/<name> Do` in its content), as it is stored (never decoded).
@@ -260,6 +262,13 @@ impl Archive {
                 fail(&mut report, "Đường dẫn trong mục lục ra ngoài thư mục: bỏ qua.");
                 continue;
             };
+            match std::fs::metadata(&path) {
+                Ok(m) if m.len() > MAX_PDF_BYTES => {
+                    fail(&mut report, "Tệp PDF quá lớn cho một hồ sơ: bỏ qua.");
+                    continue;
+                }
+                _ => {}
+            }
             let Ok(pdf) = std::fs::read(&path) else {
                 fail(&mut report, "Không có tệp PDF này trong thư mục.");
                 continue;

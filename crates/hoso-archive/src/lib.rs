@@ -259,10 +259,16 @@ impl Archive {
 
     /// Every record, newest first, with its pages.
     pub fn records(&self) -> Result<Vec<Record>> {
+        self.recent(usize::MAX)
+    }
+
+    /// The newest `limit` records, with their pages.
+    pub fn recent(&self, limit: usize) -> Result<Vec<Record>> {
         let ids: Vec<i64> = {
             let db = self.db();
-            let mut st = db.prepare("SELECT id FROM record ORDER BY id DESC")?;
-            st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            let mut st = db.prepare("SELECT id FROM record ORDER BY id DESC LIMIT ?")?;
+            st.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         ids.into_iter().map(|id| self.record(id)).collect()
     }
