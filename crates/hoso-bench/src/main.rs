@@ -20,6 +20,7 @@ mod send;
 use clap::Parser;
 use hoso_api::types::{FieldChange, ListQuery};
 use hoso_api::{Hoso, SystemClock};
+use hoso_bench::{Rng, percentile};
 
 #[derive(Parser, Debug)]
 #[command(about = "HoSo benchmark: store speed at scale, app start-up and memory")]
@@ -61,32 +62,8 @@ const GIVEN: [&str; 12] =
 const PROCEDURES: [&str; 6] =
     ["1.001193", "1.004873", "2.000815", "1.000894", "1.007073", "1.004194"];
 
-/// A small deterministic generator (xorshift), so every run builds the same store.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[usize::try_from(self.next() % from.len() as u64).unwrap_or(0)]
-    }
-}
-
 fn change(key: &str, value: String) -> FieldChange {
     FieldChange { key: key.to_owned(), value }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
 }
 
 /// Times `f` `runs` times; returns (p50, p99) in milliseconds.
@@ -116,15 +93,18 @@ fn fill(dir: &Path, n: usize) -> Result<Vec<String>> {
     let start = Instant::now();
     for i in 0..n {
         let name = format!("{} {} {}", rng.pick(&SURNAMES), rng.pick(&MIDDLE), rng.pick(&GIVEN));
-        let year = 1950 + rng.next() % 70;
+        let year = 1950 + rng.next_u64() % 70;
         let fields = vec![
             change("applicant.full_name", name),
-            change("applicant.cccd", format!("0011{:02}{:06}", year % 100, rng.next() % 1_000_000)),
+            change(
+                "applicant.cccd",
+                format!("0011{:02}{:06}", year % 100, rng.next_u64() % 1_000_000),
+            ),
             change(
                 "applicant.dob",
-                format!("{:02}/{:02}/{year}", 1 + rng.next() % 28, 1 + rng.next() % 12),
+                format!("{:02}/{:02}/{year}", 1 + rng.next_u64() % 28, 1 + rng.next_u64() % 12),
             ),
-            change("applicant.phone", format!("09{:08}", rng.next() % 100_000_000)),
+            change("applicant.phone", format!("09{:08}", rng.next_u64() % 100_000_000)),
             change("applicant.address", format!("Thôn {}, xã Tả Van, tỉnh Lào Cai", 1 + i % 9)),
         ];
         if i64::try_from(i).unwrap_or(0) < existing {
@@ -182,7 +162,7 @@ fn store_figures(args: &Args, dir: &Path) -> Result<()> {
 
     let mut rng = Rng(7);
     let saves = time_ms(args.saves, |i| {
-        let id = &ids[usize::try_from(rng.next() % ids.len() as u64).unwrap_or(0)];
+        let id = &ids[usize::try_from(rng.next_u64() % ids.len() as u64).unwrap_or(0)];
         let value = format!("Thôn {i}, xã Tả Van, tỉnh Lào Cai");
         hoso.save_fields(id, &[change("applicant.address", value)]).map_err(anyhow::Error::msg)?;
         Ok(())

@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use hoso_archive::{Archive, Grouping, IntakeOptions, RecordMeta};
+use hoso_bench::{Rng, percentile};
 
 const SURNAMES: [&str; 14] = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Vũ", "Đặng", "Bùi", "Đỗ", "Lò", "Vàng",
@@ -38,18 +39,12 @@ const PLACES: [&str; 8] = [
     "xã Sơn Thủy, tỉnh Quảng Trị",
 ];
 
-struct Rng(u64);
+/// Names from the lists.
+trait Names {
+    fn name(&mut self) -> String;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[(self.next() % from.len() as u64) as usize]
-    }
+impl Names for Rng {
     fn name(&mut self) -> String {
         format!("{} {} {}", self.pick(&SURNAMES), self.pick(&MIDDLE), self.pick(&GIVEN))
     }
@@ -59,15 +54,15 @@ impl Rng {
 fn page_text(rng: &mut Rng, n: usize) -> String {
     let mut t = String::from("SỔ ĐĂNG KÝ KHAI SINH\n");
     for e in 0..6 {
-        let year = 1950 + rng.next() % 70;
+        let year = 1950 + rng.next_u64() % 70;
         t.push_str(&format!(
             "Số {}/{year}. Họ và tên: {}. Giới tính: {}. Ngày sinh: {:02}/{:02}/{year}. \
              Nơi sinh: {}. Cha: {}. Mẹ: {}. Người đi khai: {}, quan hệ: cha.\n",
             n * 6 + e,
             rng.name(),
-            if rng.next().is_multiple_of(2) { "Nam" } else { "Nữ" },
-            1 + rng.next() % 28,
-            1 + rng.next() % 12,
+            if rng.next_u64().is_multiple_of(2) { "Nam" } else { "Nữ" },
+            1 + rng.next_u64() % 28,
+            1 + rng.next_u64() % 12,
             rng.pick(&PLACES),
             rng.name(),
             rng.name(),
@@ -75,11 +70,6 @@ fn page_text(rng: &mut Rng, n: usize) -> String {
         ));
     }
     t
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p / 100.0).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn search_figures(pages: usize) -> Result<()> {
