@@ -4,7 +4,6 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hoso_api::ApiError;
-use hoso_api::Clock;
 use hoso_api::types::{
     ArchiveHit, ArchiveMeta, ArchiveRecord, Grouping, ImportReport, IntakeReport,
 };
@@ -120,9 +119,8 @@ pub fn archive_save_separator<R: Runtime>(app: AppHandle<R>, kind: String) -> Re
 #[tauri::command(async)]
 pub fn archive_export<R: Runtime>(app: AppHandle<R>) -> Result<String> {
     let hoso = app.hoso()?;
-    let today = hoso_api::civil_date_at(hoso_api::SystemClock.now_ms());
-    let name = format!("luu-tru-{:04}-{:02}-{:02}", today.year, today.month, today.day);
-    let folder = crate::commands::downloads(&app)?.join(name);
+    let folder = crate::commands::downloads(&app)?
+        .join(format!("luu-tru-{}", crate::commands::vietnam_day()));
     hoso.export_archive(&folder)?;
     Ok(folder.display().to_string())
 }

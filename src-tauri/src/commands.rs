@@ -302,7 +302,7 @@ fn save_diagnostics<R: Runtime>(app: AppHandle<R>) -> Result<String> {
 }
 
 /// Today in Vietnam as yyyy-mm-dd, for file names.
-fn vietnam_day() -> String {
+pub(crate) fn vietnam_day() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));

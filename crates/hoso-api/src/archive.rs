@@ -69,7 +69,8 @@ fn archive_err(e: hoso_archive::Error) -> ApiError {
         E::TooNew(_) => ErrorCode::StoreTooNew,
         E::Ocr(_) => ErrorCode::OcrUnavailable,
         E::Io { .. } | E::Files(_) => ErrorCode::StoreUnavailable,
-        E::Split { .. } => ErrorCode::InvalidInput,
+        E::Split { .. } | E::UnreadablePdf(_) => ErrorCode::InvalidInput,
+        E::Damaged { .. } => ErrorCode::StoreCorrupt,
         E::Db(_) | E::Pdf(_) => ErrorCode::Internal,
     };
     ApiError::new(code, e.to_string())

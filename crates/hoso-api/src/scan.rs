@@ -71,11 +71,6 @@ pub(crate) fn bad_image(e: &ScanError) -> ApiError {
     ApiError::new(ErrorCode::BadImage, e.to_string())
 }
 
-/// The encoding [`name_of`] named.
-fn encoding_of(name: &str) -> Option<Encoding> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
-}
-
 /// A scanned page as `hoso-pdf` takes it.
 pub fn pdf_page<'a>(
     width: u32,
@@ -229,7 +224,8 @@ impl Hoso {
         let mut pages = Vec::new();
         for p in record.pages.iter().filter(|p| p.component_code == component) {
             let (ScanState::Done, Some(scan), _) = scan_info(p) else { continue };
-            let (Some((sha, _)), Some(enc)) = (&p.out, encoding_of(&scan.encoding)) else {
+            let (Some((sha, _)), Some(enc)) = (&p.out, scan.encoding.parse::<Encoding>().ok())
+            else {
                 continue;
             };
             let data = self.store().blobs().read(sha).map_err(|e| self.store_err(e))?;
@@ -265,7 +261,7 @@ fn page_scan(s: &Scanned, asked: ScanMode, detected: bool) -> PageScan {
         width: s.page.width,
         height: s.page.height,
         dpi: s.page.dpi,
-        encoding: name_of(&s.page.encoding),
+        encoding: s.page.encoding.as_str().to_owned(),
         kind: name_of(&s.kind),
         flags: s.flags.iter().map(name_of).collect(),
         bytes: i64::try_from(s.page.data.len()).unwrap_or(i64::MAX),
@@ -302,7 +298,7 @@ impl Hoso {
             for p in record.pages.iter().filter(|p| p.component_code == c.code) {
                 match (scan_info(p), &p.out) {
                     ((ScanState::Done, Some(scan), _), Some((sha, _))) => {
-                        if let Some(enc) = encoding_of(&scan.encoding) {
+                        if let Ok(enc) = scan.encoding.parse::<Encoding>() {
                             let data =
                                 self.store().blobs().read(sha).map_err(|e| self.store_err(e))?;
                             images.push((scan, enc, data));

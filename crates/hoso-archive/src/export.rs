@@ -141,8 +141,8 @@ const MAX_PDF_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// The page images of one of HoSo's record PDFs, in page order: the image each page draws
 /// (`/<name> Do` in its content), as it is stored (never decoded).
-fn pdf_images(pdf: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
-    let doc = lopdf::Document::load_mem(pdf).map_err(|e| e.to_string())?;
+fn pdf_images(pdf: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let doc = lopdf::Document::load_mem(pdf).map_err(|e| Error::UnreadablePdf(e.to_string()))?;
     let mut out = Vec::new();
     for (_, page) in doc.get_pages() {
         let content = doc.get_page_content(page);
@@ -152,8 +152,9 @@ fn pdf_images(pdf: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
             .windows(2)
             .find(|w| w[1] == "Do")
             .and_then(|w| w[0].strip_prefix('/'))
-            .ok_or("a page without its image")?;
-        let (resources, ids) = doc.get_page_resources(page).map_err(|e| e.to_string())?;
+            .ok_or_else(|| Error::UnreadablePdf("a page without its image".into()))?;
+        let (resources, ids) =
+            doc.get_page_resources(page).map_err(|e| Error::UnreadablePdf(e.to_string()))?;
         let mut dicts: Vec<&lopdf::Dictionary> = resources.into_iter().collect();
         dicts.extend(ids.into_iter().filter_map(|id| doc.get_dictionary(id).ok()));
         let image = dicts
@@ -163,7 +164,7 @@ fn pdf_images(pdf: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
             .filter_map(|x| x.get(name.as_bytes()).ok())
             .filter_map(|v| doc.dereference(v).ok().and_then(|(_, o)| o.as_stream().ok()))
             .find(|s| s.dict.get(b"Subtype").and_then(|t| t.as_name()).is_ok_and(|n| n == b"Image"))
-            .ok_or("a page without its image")?;
+            .ok_or_else(|| Error::UnreadablePdf("a page without its image".into()))?;
         out.push(image.content.clone());
     }
     Ok(out)
@@ -288,16 +289,22 @@ impl Archive {
                     continue;
                 }
             };
+            let Ok(encodings) = e
+                .pages
+                .iter()
+                .map(|p| p.encoding.parse())
+                .collect::<std::result::Result<Vec<hoso_scan::Encoding>, _>>()
+            else {
+                fail(&mut report, "Mục lục ghi một kiểu ảnh HoSo không biết.");
+                continue;
+            };
             let mut pages = Vec::new();
-            for (i, (p, image)) in e.pages.iter().zip(&images).enumerate() {
+            for (i, ((p, image), encoding)) in
+                e.pages.iter().zip(&images).zip(encodings).enumerate()
+            {
                 if self.has_source(&p.source_sha256)? {
                     continue;
                 }
-                let encoding: hoso_scan::Encoding =
-                    match serde_json::from_value(serde_json::Value::String(p.encoding.clone())) {
-                        Ok(enc) => enc,
-                        Err(_) => continue,
-                    };
                 let page = hoso_scan::EncodedPage {
                     width: p.width,
                     height: p.height,

@@ -40,6 +40,24 @@ pub enum Grouping {
     One,
 }
 
+/// A grouping name that is not one of auto, separator, blank, one.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown grouping {0:?}: use auto, separator, blank or one")]
+pub struct UnknownGrouping(pub String);
+
+impl std::str::FromStr for Grouping {
+    type Err = UnknownGrouping;
+    fn from_str(s: &str) -> std::result::Result<Self, UnknownGrouping> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "separator" => Ok(Self::Separator),
+            "blank" => Ok(Self::Blank),
+            "one" => Ok(Self::One),
+            other => Err(UnknownGrouping(other.to_owned())),
+        }
+    }
+}
+
 /// How to take a batch in.
 #[derive(Debug, Clone, Default)]
 pub struct IntakeOptions {
@@ -284,16 +302,12 @@ impl Archive {
             Ok(sha) => sha,
             Err(e) => return Seen::Failed(format!("Không lưu được trang: {e}")),
         };
-        let encoding = serde_json::to_value(&scanned.page.encoding)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
         Seen::Page(Box::new(NewPage {
             source_name: name,
             source_sha256: sha,
             image_sha256,
             byte_size: scanned.page.data.len(),
-            encoding,
+            encoding: scanned.page.encoding.as_str().to_owned(),
             width: scanned.page.width,
             height: scanned.page.height,
             dpi: scanned.page.dpi,
@@ -342,6 +356,15 @@ mod tests {
         assert_eq!(pages(&group(&marks("PSP"), Grouping::Separator)), [vec![0], vec![2]]);
         // Two sheets in a row make no empty record.
         assert_eq!(pages(&group(&marks("SSPS"), Grouping::Auto)), [vec![2]]);
+    }
+
+    #[test]
+    fn grouping_names_parse_as_serde_writes_them() {
+        for g in [Grouping::Auto, Grouping::Separator, Grouping::Blank, Grouping::One] {
+            let name = serde_json::to_value(g).expect("json");
+            assert_eq!(name.as_str().expect("name").parse::<Grouping>(), Ok(g));
+        }
+        assert!("blanks".parse::<Grouping>().is_err());
     }
 
     #[test]

@@ -27,7 +27,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 pub use export::{ExportReport, ImportReport};
-pub use intake::{Grouping, IntakeOptions, IntakeReport, SEPARATOR_PREFIX, separator_payload};
+pub use intake::{
+    Grouping, IntakeOptions, IntakeReport, SEPARATOR_PREFIX, UnknownGrouping, separator_payload,
+};
 pub use ocr::{OcrReport, tesseract_available};
 pub use search::{Hit, fold, fold_with_map};
 
@@ -97,6 +99,10 @@ pub enum Error {
     Pdf(#[from] hoso_pdf::Error),
     #[error("OCR: {0}")]
     Ocr(String),
+    #[error("page {page}: {why}")]
+    Damaged { page: i64, why: String },
+    #[error("the PDF cannot be read: {0}")]
+    UnreadablePdf(String),
     #[error("record {id} has {count} pages: it cannot be split before page {position}")]
     Split { id: i64, position: u32, count: u32 },
 }
@@ -433,12 +439,13 @@ impl Archive {
                 [page_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
-        let encoding = serde_json::from_value(serde_json::Value::String(encoding))
-            .map_err(|e| Error::Ocr(format!("page {page_id}: {e}")))?;
+        let damaged = |why: String| Error::Damaged { page: page_id, why };
+        let encoding =
+            encoding.parse().map_err(|e: hoso_scan::UnknownEncoding| damaged(e.to_string()))?;
         let page =
             hoso_scan::EncodedPage { width, height, dpi, encoding, data: self.blobs.read(&sha)? };
         hoso_scan::page_view(&page, side)
-            .ok_or_else(|| Error::Ocr(format!("page {page_id} cannot be unpacked")))
+            .ok_or_else(|| damaged("its image cannot be unpacked".into()))
     }
 
     /// The record as one PDF: its pages in order, each with its text invisible over the image.
@@ -563,11 +570,14 @@ pub(crate) fn record_title(r: &Record) -> String {
 
 /// A stored page as `hoso-pdf` takes it.
 pub(crate) fn image_page<'a>(p: &PageInfo, data: &'a [u8]) -> hoso_pdf::ImagePage<'a> {
-    let kind = match p.encoding.as_str() {
-        "g4" => hoso_pdf::ImageData::G4,
-        "jpeg_gray" => hoso_pdf::ImageData::JpegGray,
-        "jpeg_rgb" => hoso_pdf::ImageData::JpegRgb,
-        _ => hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette()),
+    use hoso_scan::Encoding;
+    let kind = match p.encoding.parse() {
+        Ok(Encoding::G4) => hoso_pdf::ImageData::G4,
+        Ok(Encoding::JpegGray) => hoso_pdf::ImageData::JpegGray,
+        Ok(Encoding::JpegRgb) => hoso_pdf::ImageData::JpegRgb,
+        Ok(Encoding::Palette4) | Err(_) => {
+            hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette())
+        }
     };
     hoso_pdf::ImagePage { width: p.width, height: p.height, dpi: p.dpi, kind, data }
 }

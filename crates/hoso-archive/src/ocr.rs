@@ -11,6 +11,8 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use hoso_pdf::Word;
+use hoso_scan::Encoding;
+use image::ImageEncoder;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
@@ -165,21 +167,19 @@ fn palette_png(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-use image::ImageEncoder;
-
 /// Reads one page image with Tesseract.
 pub(crate) fn read_page(
-    encoding: &str,
+    encoding: Encoding,
     data: &[u8],
     width: u32,
     height: u32,
     dpi: u32,
 ) -> Result<Read> {
-    let dir = tempfile::tempdir().map_err(|e| Error::Ocr(e.to_string()))?;
+    let dir = tempfile::tempdir().map_err(|e| Error::io(&std::env::temp_dir(), e))?;
     let (name, bytes) = match encoding {
-        "g4" => ("page.tif", g4_tiff(data, width, height, dpi)),
-        "jpeg_gray" | "jpeg_rgb" => ("page.jpg", data.to_vec()),
-        _ => ("page.png", palette_png(data, width, height)?),
+        Encoding::G4 => ("page.tif", g4_tiff(data, width, height, dpi)),
+        Encoding::JpegGray | Encoding::JpegRgb => ("page.jpg", data.to_vec()),
+        Encoding::Palette4 => ("page.png", palette_png(data, width, height)?),
     };
     let file = dir.path().join(name);
     std::fs::write(&file, bytes).map_err(|e| Error::io(&file, e))?;
@@ -281,9 +281,13 @@ impl Archive {
                         let i = next.fetch_add(1, Ordering::SeqCst);
                         let Some(job) = jobs.get(i) else { break };
                         let t = Instant::now();
-                        let read =
-                            self.blobs().read(&job.sha).map_err(Error::from).and_then(|data| {
-                                read_page(&job.encoding, &data, job.width, job.height, job.dpi)
+                        let read = job
+                            .encoding
+                            .parse::<Encoding>()
+                            .map_err(|e| Error::Damaged { page: job.id, why: e.to_string() })
+                            .and_then(|enc| Ok((enc, self.blobs().read(&job.sha)?)))
+                            .and_then(|(enc, data)| {
+                                read_page(enc, &data, job.width, job.height, job.dpi)
                             });
                         let ms = u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX);
                         if tx.send((job.id, read, ms)).is_err() {

@@ -1,6 +1,6 @@
 //! `hoso digitise`, `hoso ocr`, `hoso search`, `hoso separator`: the archive of scanned papers.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -8,12 +8,6 @@ use hoso_api::archive::separator_sheet;
 use hoso_api::{ApiError, ErrorCode, Hoso};
 use hoso_archive::Grouping;
 use serde::Serialize;
-
-/// `--group`: auto, separator, blank or one.
-pub fn parse_grouping(s: &str) -> Result<Grouping, String> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned()))
-        .map_err(|_| format!("expected auto, separator, blank or one, got {s:?}"))
-}
 
 /// A progress bar on stderr when it is a terminal (nothing otherwise).
 fn bar(what: &'static str) -> impl FnMut(usize, usize) {
@@ -39,13 +33,9 @@ struct Summary {
     export: Option<hoso_archive::ExportReport>,
 }
 
-fn io_err(e: std::io::Error) -> ApiError {
-    ApiError::new(ErrorCode::Internal, e.to_string())
-}
-
+/// Prints `value` as JSON on stdout.
 fn emit(value: &impl Serialize) -> Result<(), ApiError> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| io_err(std::io::Error::other(e)))?;
-    writeln!(std::io::stdout().lock(), "{text}").map_err(io_err)
+    crate::emit(&mut std::io::stdout().lock(), value)
 }
 
 /// Takes a folder in, reads it with `ocr`, exports the archive to `out`; prints the summary.
@@ -84,5 +74,5 @@ pub fn search(hoso: &Hoso, query: &str, limit: usize) -> Result<(), ApiError> {
 }
 
 pub fn separator(out: &Path, kind: &str) -> Result<(), ApiError> {
-    std::fs::write(out, separator_sheet(kind)?).map_err(io_err)
+    std::fs::write(out, separator_sheet(kind)?).map_err(crate::io_err)
 }

@@ -171,7 +171,7 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
         /// auto (separator sheets if any, else blank pages), separator, blank or one.
-        #[arg(long, default_value = "auto", value_parser = digitise::parse_grouping)]
+        #[arg(long, default_value = "auto")]
         group: hoso_archive::Grouping,
     },
     /// Read the archive's pages not read yet (resumes an interrupted `digitise --ocr`).

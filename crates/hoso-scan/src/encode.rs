@@ -20,6 +20,34 @@ pub enum Encoding {
     Palette4,
 }
 
+impl Encoding {
+    /// The name stored and sent for it (as serde writes it): `g4`, `jpeg_gray`, `jpeg_rgb`,
+    /// `palette4`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::G4 => "g4",
+            Self::JpegGray => "jpeg_gray",
+            Self::JpegRgb => "jpeg_rgb",
+            Self::Palette4 => "palette4",
+        }
+    }
+}
+
+/// An encoding name that is not one of [`Encoding::as_str`]'s.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown page encoding {0:?}")]
+pub struct UnknownEncoding(pub String);
+
+impl std::str::FromStr for Encoding {
+    type Err = UnknownEncoding;
+    fn from_str(s: &str) -> Result<Self, UnknownEncoding> {
+        [Self::G4, Self::JpegGray, Self::JpegRgb, Self::Palette4]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| UnknownEncoding(s.to_owned()))
+    }
+}
+
 /// One page's pixels, compressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EncodedPage {
@@ -209,6 +237,16 @@ mod tests {
         let back = decode_page(&pal).expect("palette");
         assert_eq!(back.data[0], 255, "index 0 is paper white");
         assert!(decode_page(&EncodedPage { data: vec![1, 2, 3], ..pal }).is_none());
+    }
+
+    #[test]
+    fn encoding_names_are_serde_s_and_parse_back() {
+        for e in [Encoding::G4, Encoding::JpegGray, Encoding::JpegRgb, Encoding::Palette4] {
+            let json = serde_json::to_value(&e).expect("json");
+            assert_eq!(json.as_str(), Some(e.as_str()));
+            assert_eq!(e.as_str().parse::<Encoding>(), Ok(e));
+        }
+        assert!("jbig2".parse::<Encoding>().is_err());
     }
 
     #[test]

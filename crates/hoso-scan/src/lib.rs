@@ -20,7 +20,7 @@ pub mod orient;
 pub mod warp;
 
 pub use decode::{Format, MAX_PIXELS};
-pub use encode::{EncodedPage, Encoding};
+pub use encode::{EncodedPage, Encoding, UnknownEncoding};
 pub use geom::Pt;
 
 use serde::Serialize;
