@@ -4,7 +4,7 @@ use hoso_catalogue as cat;
 
 use crate::types::{
     ComponentSpec, CopyKind, FieldIssue, FieldKind, FieldSpec, IssueCode, Level, OnlineLevel,
-    ProcedureDetail, ProcedureSummary, SectionSpec,
+    PaperLooks, ProcedureDetail, ProcedureSummary, SectionSpec,
 };
 use crate::{ApiError, ErrorCode, Hoso, Result};
 
@@ -63,6 +63,15 @@ pub(crate) fn detail(p: &cat::Procedure) -> ProcedureDetail {
                 count: c.count,
                 template: c.template.clone(),
                 required: c.required,
+                looks: match c.looks {
+                    cat::Looks::Form => PaperLooks::Form,
+                    cat::Looks::Certificate => PaperLooks::Certificate,
+                    cat::Looks::Letter => PaperLooks::Letter,
+                    cat::Looks::Card => PaperLooks::Card,
+                    cat::Looks::Any => PaperLooks::Any,
+                },
+                about: c.about.clone(),
+                source: c.source.clone(),
             })
             .collect(),
         sections: p

@@ -3,7 +3,7 @@
 //! mode or go back to the whole photo at any time, because the original is never touched. A
 //! component's scanned pages make one PDF.
 
-use hoso_scan::{Encoding, Mode, ScanError, ScanOptions, Scanned};
+use hoso_scan::{DocKind, Encoding, Mode, ScanError, ScanOptions, Scanned};
 use hoso_store::Page;
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +96,13 @@ impl Hoso {
         })
     }
 
+    /// What the paper `component` of dossier `id`'s procedure looks like.
+    fn looks_of(&self, id: &str, component: &str) -> Option<hoso_catalogue::Looks> {
+        let record = self.store().dossier(id).ok()?;
+        let procedure = self.catalogue.procedure(&record.row.procedure_code)?;
+        procedure.components.iter().find(|c| c.code == component).map(|c| c.looks)
+    }
+
     /// The original file of a page (the photo as it came in).
     pub(crate) fn page_original(&self, id: &str, page_id: i64) -> Result<Vec<u8>> {
         let p = self.page(id, page_id)?;
@@ -125,7 +132,10 @@ impl Hoso {
         let now = self.clock.now_ms();
         match hoso_scan::scan(&bytes, &opts) {
             Ok(s) => {
-                let scan = page_scan(&s, mode, corners.is_none());
+                let mut scan = page_scan(&s, mode, corners.is_none());
+                if self.looks_of(id, &p.component_code).is_some_and(|l| !fits(l, s.kind)) {
+                    scan.flags.push(WRONG_PAPER.to_owned());
+                }
                 let json = serde_json::to_string(&Stored::Made(scan))
                     .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
                 let files = hoso_store::ScanFiles {
@@ -247,6 +257,21 @@ fn media_of(e: &Encoding) -> &'static str {
         Encoding::G4 => "image/x-ccitt-g4",
         Encoding::JpegGray | Encoding::JpegRgb => "image/jpeg",
         Encoding::Palette4 => "image/x-hoso-palette4",
+    }
+}
+
+/// The flag of a photo that shows another kind of paper than the one asked for (a card where
+/// a sheet is expected, or a sheet where a card is).
+pub const WRONG_PAPER: &str = "wrong_paper";
+
+/// Whether a page of kind `kind` can be the paper `looks`; a photo without an outline can be
+/// anything.
+fn fits(looks: hoso_catalogue::Looks, kind: DocKind) -> bool {
+    use hoso_catalogue::Looks;
+    match (looks, kind) {
+        (_, DocKind::Photo | DocKind::Other) | (Looks::Any, _) => true,
+        (Looks::Card, k) => k == DocKind::IdCard,
+        (l, k) => !l.is_sheet() || k != DocKind::IdCard,
     }
 }
 

@@ -86,6 +86,23 @@ pub struct ComponentSpec {
     pub count: u32,
     pub template: Option<String>,
     pub required: bool,
+    /// What the paper looks like (its picture, and which photos are the wrong paper).
+    pub looks: PaperLooks,
+    /// What the paper is, in plain words ("" when the catalogue does not say).
+    pub about: String,
+    /// Where to get it ("" when the catalogue does not say).
+    pub source: String,
+}
+
+/// The kind of paper a component is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperLooks {
+    Form,
+    Certificate,
+    Letter,
+    Card,
+    Any,
 }
 
 /// What a field holds; decides the input widget.
@@ -492,7 +509,8 @@ pub struct PageScan {
     /// `a4`, `a5`, `id_card`, `spread`, `other`, `photo`.
     pub kind: String,
     /// What the person should look at: `no_page_found`, `uncertain_outline`, `turned_by_text`,
-    /// `dark`.
+    /// and the photo-quality warnings `dark`, `blurry`, `glare`, `cut_off`, `small`,
+    /// `wrong_paper` (a card where a sheet is expected, or the reverse).
     pub flags: Vec<String>,
     /// The page's size in the PDF, in bytes.
     #[ts(type = "number")]
@@ -814,6 +832,7 @@ pub fn typescript_bindings() -> String {
         ProcedureSummary::decl(&cfg),
         CopyKind::decl(&cfg),
         ComponentSpec::decl(&cfg),
+        PaperLooks::decl(&cfg),
         FieldKind::decl(&cfg),
         FieldSpec::decl(&cfg),
         SectionSpec::decl(&cfg),

@@ -79,6 +79,39 @@ pub struct Component {
     #[serde(default)]
     pub template: Option<String>,
     pub required: bool,
+    /// What the paper looks like, for its picture and for telling a wrong photo.
+    #[serde(default)]
+    pub looks: Looks,
+    /// What the paper is, in plain words.
+    #[serde(default)]
+    pub about: String,
+    /// Where to get it.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// The kind of paper a component is, as far as a photo can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Looks {
+    /// A printed form filled in by hand (A4).
+    Form,
+    /// A document issued by an office, usually stamped (A4 or A5).
+    Certificate,
+    /// A letter written or typed by a person (A4).
+    Letter,
+    /// A card such as the citizen ID card (85.6 × 54 mm).
+    Card,
+    /// Any paper.
+    #[default]
+    Any,
+}
+
+impl Looks {
+    /// Whether the paper is a sheet (A4/A5), so a photo of a card is the wrong paper.
+    pub fn is_sheet(self) -> bool {
+        matches!(self, Self::Form | Self::Certificate | Self::Letter)
+    }
 }
 
 /// A titled group of form fields.
@@ -326,6 +359,23 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_bundled_paper_says_what_it_is_where_to_get_it_and_what_it_looks_like() {
+        let c = Catalogue::bundled();
+        for p in &c.procedures {
+            for comp in &p.components {
+                let at = format!("{} {}", p.code, comp.code);
+                assert!(comp.about.chars().count() >= 30, "{at}: about");
+                assert!(comp.source.chars().count() >= 20, "{at}: source");
+            }
+        }
+        let birth = c.procedure("1.001193").expect("birth registration");
+        let looks = |code: &str| birth.components.iter().find(|c| c.code == code).map(|c| c.looks);
+        assert_eq!(looks("to_khai"), Some(Looks::Form));
+        assert_eq!(looks("giay_chung_sinh"), Some(Looks::Certificate));
+        assert!(birth.components.iter().all(|c| c.looks.is_sheet()));
+    }
 
     #[test]
     fn bundled_catalogue_has_the_common_procedures_with_fields_and_components() {

@@ -91,6 +91,16 @@ impl Background {
         Self { gw, gh, level }
     }
 
+    /// The grid's width and height in blocks.
+    pub fn grid(&self) -> (usize, usize) {
+        (self.gw as usize, self.gh as usize)
+    }
+
+    /// The paper level of every block, row by row.
+    pub fn levels(&self) -> &[f32] {
+        &self.level
+    }
+
     /// For each x of a `w`-wide row: the block column on its left and the weight (0..256) of
     /// the one on its right, for interpolating between block centres.
     fn columns(&self, w: u32) -> Vec<(u32, u32)> {

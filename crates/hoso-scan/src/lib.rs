@@ -17,6 +17,9 @@ pub mod encode;
 pub mod geom;
 pub mod image;
 pub mod orient;
+pub mod quality;
+#[cfg(feature = "synth")]
+pub mod synth;
 pub mod warp;
 
 pub use decode::{Format, MAX_PIXELS};
@@ -112,8 +115,23 @@ pub enum Flag {
     UncertainOutline,
     /// The page was turned upright from its text (the photo's orientation was missing or wrong).
     TurnedByText,
-    /// The photo is very dark.
+    /// The photo is too dark: the paper is grey, not white.
     Dark,
+    /// The text is blurred (camera shake or out of focus).
+    Blurry,
+    /// A bright reflection over the page washes out what is under it.
+    Glare,
+    /// The page runs out of the photo: part of it is cut off.
+    CutOff,
+    /// The page is too small in the photo to be read well.
+    Small,
+}
+
+impl Flag {
+    /// A problem with the photo itself, which a retake fixes (not a note about what was done).
+    pub fn is_quality(self) -> bool {
+        matches!(self, Self::Dark | Self::Blurry | Self::Glare | Self::CutOff | Self::Small)
+    }
 }
 
 /// What to make.
@@ -151,6 +169,8 @@ pub struct Scanned {
     /// When asked for: a small grey JPEG of the page as encoded, at most about [`THUMB_SIDE`]
     /// pixels a side; empty otherwise.
     pub thumb: Vec<u8>,
+    /// What the photo-quality warnings were judged from.
+    pub measures: quality::Measures,
 }
 
 /// The longest side of [`Scanned::thumb`].
@@ -265,32 +285,31 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     let (uw, uh) = dec.upright_size();
     let mut flags = Vec::new();
 
+    // A ≈600-px upright copy: the outline is looked for on it, and the photo's edges judged.
+    let f = (uw.max(uh)).div_ceil(600).max(1);
+    let small = dec.gray.shrink(f).oriented(dec.orientation);
     // The outline, in upright photo pixels.
     let (quad, found) = match opts.corners {
         Some(c) => (c, true),
-        None => {
-            let f = (uw.max(uh)).div_ceil(600).max(1);
-            let small = dec.gray.shrink(f).oriented(dec.orientation);
-            match detect::find_quad(&small) {
-                Some((q, conf)) => {
-                    if conf < 0.35 {
-                        flags.push(Flag::UncertainOutline);
-                    }
-                    let ff = f64::from(f);
-                    let coarse = q.map(|p| [p[0] * ff, p[1] * ff]);
-                    let sample = |x: f64, y: f64| {
-                        let (sx, sy) = dec.upright_to_stored(x, y);
-                        sample_gray(&dec.gray, sx, sy)
-                    };
-                    (detect::refine(&coarse, 1.5 * ff, &sample), true)
+        None => match detect::find_quad(&small) {
+            Some((q, conf)) => {
+                if conf < 0.35 {
+                    flags.push(Flag::UncertainOutline);
                 }
-                None => {
-                    flags.push(Flag::NoPageFound);
-                    let (w, h) = (f64::from(uw), f64::from(uh));
-                    ([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]], false)
-                }
+                let ff = f64::from(f);
+                let coarse = q.map(|p| [p[0] * ff, p[1] * ff]);
+                let sample = |x: f64, y: f64| {
+                    let (sx, sy) = dec.upright_to_stored(x, y);
+                    sample_gray(&dec.gray, sx, sy)
+                };
+                (detect::refine(&coarse, 1.5 * ff, &sample), true)
             }
-        }
+            None => {
+                flags.push(Flag::NoPageFound);
+                let (w, h) = (f64::from(uw), f64::from(uh));
+                ([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]], false)
+            }
+        },
     };
     clock.lap(t, "detect");
     let (mut kind, mut wmm, mut hmm) = if found {
@@ -349,15 +368,34 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
         }
     }
     clock.lap(t, "orient");
-    // An integer sum: the compiler vectorises it, a float sum it cannot reorder.
-    let mean_level =
-        page.data.iter().map(|&v| u64::from(v)).sum::<u64>() as f64 / page.data.len().max(1) as f64;
-    if mean_level < 60.0 {
-        flags.push(Flag::Dark);
-    }
-
     // Faded print needs a threshold nearer the paper than dark ink does.
     let ink = clean::ink_level(&flat);
+    let measures = {
+        let (paper, glare) = quality::paper_and_glare(&bg);
+        let m = quality::Measures {
+            blur: quality::blur_sigma(&flat, ink) * 200.0 / f64::from(opts.dpi.max(1)),
+            paper,
+            glare,
+            edge_runs: quality::edge_runs(&small, paper),
+            dpi: if found { quality::dpi_of(&corners, wmm, hmm) } else { 0.0 },
+        };
+        if m.paper < quality::MIN_PAPER {
+            flags.push(Flag::Dark);
+        }
+        if m.blur > quality::MAX_BLUR {
+            flags.push(Flag::Blurry);
+        }
+        if m.glare >= quality::GLARE_SHARE {
+            flags.push(Flag::Glare);
+        }
+        if quality::cut_off(&m.edge_runs, found && opts.corners.is_none()) {
+            flags.push(Flag::CutOff);
+        }
+        if found && m.dpi < quality::MIN_DPI {
+            flags.push(Flag::Small);
+        }
+        m
+    };
     let bw_threshold = (f64::from(ink) + 0.62 * (250.0 - f64::from(ink))).clamp(165.0, 215.0) as u8;
     // The page in its few colours, when colour was decoded and may be needed.
     let palette = if matches!(opts.mode, Mode::Color | Mode::Auto) {
@@ -431,6 +469,7 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
         photo_size: (uw, uh),
         format: dec.format,
         thumb,
+        measures,
     })
 }
 

@@ -16,7 +16,21 @@ export type ProcedureSummary = { code: string, name: string, field: string, leve
 
 export type CopyKind = "original" | "copy";
 
-export type ComponentSpec = { code: string, name: string, copy: CopyKind, count: number, template: string | null, required: boolean, };
+export type ComponentSpec = { code: string, name: string, copy: CopyKind, count: number, template: string | null, required: boolean, 
+/**
+ * What the paper looks like (its picture, and which photos are the wrong paper).
+ */
+looks: PaperLooks, 
+/**
+ * What the paper is, in plain words ("" when the catalogue does not say).
+ */
+about: string, 
+/**
+ * Where to get it ("" when the catalogue does not say).
+ */
+source: string, };
+
+export type PaperLooks = "form" | "certificate" | "letter" | "card" | "any";
 
 export type FieldKind = "text" | "full_name" | "cccd" | "date" | "sex" | "phone" | "email" | "address" | "select" | "number";
 
@@ -82,7 +96,8 @@ encoding: string,
 kind: string, 
 /**
  * What the person should look at: `no_page_found`, `uncertain_outline`, `turned_by_text`,
- * `dark`.
+ * and the photo-quality warnings `dark`, `blurry`, `glare`, `cut_off`, `small`,
+ * `wrong_paper` (a card where a sheet is expected, or the reverse).
  */
 flags: Array<string>, 
 /**

@@ -61,7 +61,8 @@ export const birth: ProcedureDetail = {
   result: 'Giấy khai sinh',
   legalBasis: [],
   components: [
-    { code: 'to_khai', name: 'Tờ khai', copy: 'original', count: 1, template: null, required: true },
+    { code: 'to_khai', name: 'Tờ khai', copy: 'original', count: 1, template: null, required: true, looks: 'form',
+      about: 'Tờ khai theo mẫu.', source: 'Bộ phận một cửa.' },
   ],
   sections: [
     {
@@ -203,6 +204,8 @@ export class FakeBackend implements Backend {
   private nextPage = 1;
   /** Photos whose name contains this cannot be read. */
   brokenName = 'hong';
+  /** Quality warnings the "scan" gives photos, by a word in their name. */
+  qualityByName = new Map<string, string[]>();
 
   async addPage(id: string, component: string, file: File): Promise<Dossier> {
     this.log('addPage', { id, component, name: file.name });
@@ -267,7 +270,7 @@ export class FakeBackend implements Backend {
       dpi: 200,
       encoding: 'g4',
       kind: 'a4',
-      flags: [],
+      flags: [...this.qualityByName.entries()].filter(([w]) => p.originalName.includes(w)).flatMap(([, f]) => f),
       bytes: 25_000,
     };
     return structuredClone(d);

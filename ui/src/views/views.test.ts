@@ -107,6 +107,34 @@ describe('Submitting', () => {
   });
 });
 
+describe('photo quality', () => {
+  it('says what is wrong with a photo and how to retake it, and keeps it when asked', async () => {
+    localStorage.clear();
+    const backend = new FakeBackend();
+    backend.qualityByName.set('mo', ['blurry', 'cut_off']);
+    backend.dossiers.set('d1', backend.makeDossier('d1'));
+    render(DossierEditor, { backend, id: 'd1', onBack: () => {}, onOpen: () => {} });
+    // What the paper is and where to get it, with its drawing.
+    const about = await screen.findByTestId('paper-about');
+    expect(within(about).getByText('Giấy này là gì, lấy ở đâu?')).toBeTruthy();
+    expect(within(about).getByRole('img').getAttribute('aria-label')).toMatch(/tờ khai/);
+    expect(within(about).getByText(/Bộ phận một cửa\./)).toBeTruthy();
+
+    const input = document.querySelector('input[type=file][data-component=to_khai]') as HTMLInputElement;
+    const file = new File([new Uint8Array([0xff, 0xd8])], 'mo.jpg', { type: 'image/jpeg' });
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    await fireEvent.change(input);
+    const warning = await screen.findByTestId('quality-warning', {}, { timeout: 3000 });
+    expect(warning.getAttribute('data-flags')).toBe('blurry cut_off');
+    expect(within(warning).getByText(/Ảnh bị mờ.*tì khuỷu tay/)).toBeTruthy();
+    expect(within(warning).getByText(/bị cắt mất.*bốn góc giấy/)).toBeTruthy();
+    await fireEvent.click(within(warning).getByRole('button', { name: 'Vẫn giữ ảnh trang 1' }));
+    await waitFor(() => expect(screen.queryByTestId('quality-warning')).toBeNull());
+    // The page stays.
+    expect(screen.getAllByTestId('page')).toHaveLength(1);
+  });
+});
+
 describe('fees and payment', () => {
   it('shows the fee, asks how the result comes back, then shows the VietQR code until it is paid', async () => {
     polyfillDialogs();

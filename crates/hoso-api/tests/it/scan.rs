@@ -144,3 +144,41 @@ fn pages_are_reordered_removed_with_undo_and_sent_as_one_pdf() {
         .collect();
     assert_eq!(kinds, vec![("van_ban.pdf", "application/pdf"), ("b.pdf", "application/pdf")]);
 }
+
+#[test]
+fn a_card_photographed_for_a_form_is_flagged_as_the_wrong_paper() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let hoso = open(dir.path());
+    let card = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hoso-scan/tests/fixtures/p028_idcard.jpg"
+    ))
+    .expect("card photo");
+    // The birth registration's form is a sheet: a card there is the wrong paper.
+    let birth = hoso.create_dossier("1.001193", &[]).expect("birth draft").id;
+    let d = hoso.add_page(&birth, "to_khai", &card, "image/jpeg", "the.jpg").expect("add");
+    let page = d.components.iter().find(|c| c.code == "to_khai").expect("to_khai").pages[0].id;
+    let d = hoso.scan_page(&birth, page, None).expect("scan");
+    let s = d.components.iter().find(|c| c.code == "to_khai").expect("to_khai").pages[0]
+        .scan
+        .clone()
+        .expect("scan");
+    assert_eq!(s.kind, "id_card");
+    assert!(s.flags.contains(&"wrong_paper".to_owned()), "{:?}", s.flags);
+    // The same photo of an A4 form there is fine; and any paper may be a card where the
+    // catalogue does not say what the paper looks like ("any").
+    let d = hoso.add_page(&birth, "to_khai", &photo(), "image/jpeg", "form.jpg").expect("add");
+    let page = d.components.iter().find(|c| c.code == "to_khai").expect("to_khai").pages[1].id;
+    let d = hoso.scan_page(&birth, page, None).expect("scan");
+    let s = d.components.iter().find(|c| c.code == "to_khai").expect("to_khai").pages[1]
+        .scan
+        .clone()
+        .expect("scan");
+    assert!(!s.flags.contains(&"wrong_paper".to_owned()), "{:?}", s.flags);
+    let copy = draft(&hoso);
+    let d = hoso.add_page(&copy, "van_ban", &card, "image/jpeg", "card.jpg").expect("add");
+    let d = hoso.scan_page(&copy, pages(&d)[0].id, None).expect("scan");
+    let s = pages(&d)[0].scan.clone().expect("scan");
+    assert_eq!(s.kind, "id_card");
+    assert!(!s.flags.contains(&"wrong_paper".to_owned()), "{:?}", s.flags);
+}
