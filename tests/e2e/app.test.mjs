@@ -6,7 +6,19 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { axeViolations, launchApp, root, screenshot, startDisplay, tempDataDir } from './harness.mjs';
+import {
+  assertNoAxeViolations,
+  assertNoHorizontalScroll,
+  field,
+  launchApp,
+  root,
+  screenshot,
+  startDisplay,
+  tempDataDir,
+  typeIntoFocused,
+  waitForHeading,
+  waitSaved,
+} from './harness.mjs';
 
 const cli = process.env.HOSO_CLI_BINARY ?? path.join(root, 'target', 'debug', 'hoso');
 let display;
@@ -17,47 +29,6 @@ before(async () => {
 
 after(() => display?.stop());
 
-async function heading(browser) {
-  const h1 = await browser.$('h1');
-  await h1.waitForDisplayed({ timeout: 15_000 });
-  return h1.getText();
-}
-
-async function waitForHeading(browser, text) {
-  await browser.waitUntil(async () => (await heading(browser)) === text, {
-    timeout: 15_000,
-    timeoutMsg: `heading never became “${text}”`,
-  });
-}
-
-async function waitSaved(browser) {
-  await browser.waitUntil(
-    async () => (await (await browser.$('[data-testid=save-status]')).getAttribute('data-kind')) === 'saved',
-    { timeout: 10_000, timeoutMsg: 'the dossier was never saved' },
-  );
-}
-
-async function typeIntoFocused(browser, text) {
-  const active = await browser.getActiveElement();
-  await (await browser.$(active)).addValue(text);
-}
-
-async function field(browser, key) {
-  return browser.$(`input[data-key="${key}"]`);
-}
-
-async function assertNoAxeViolations(browser, name) {
-  const bad = await axeViolations(browser, name);
-  assert.deepEqual(bad, [], `axe found serious/critical problems on ${name}: ${JSON.stringify(bad, null, 2)}`);
-}
-
-async function assertNoHorizontalScroll(browser, where) {
-  const { scroll, width } = await browser.execute(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: document.documentElement.clientWidth,
-  }));
-  assert.ok(scroll <= width, `${where}: content is ${scroll}px wide in a ${width}px window`);
-}
 
 test('a new dossier typed in the window is there, exactly as left, after the app restarts', async () => {
   const dataDir = tempDataDir();
@@ -92,6 +63,9 @@ test('a new dossier typed in the window is there, exactly as left, after the app
     await assertNoAxeViolations(b, 'picker');
     await (await b.$('[data-testid=procedure][data-code="1.001193"]')).click();
     await waitForHeading(b, 'Đăng ký khai sinh');
+    // A new dossier opens step by step; this one is filled on one page, as an official would.
+    await (await b.$('[data-testid=to-expert]')).click();
+    await (await b.$('[data-testid=papers]')).waitForDisplayed({ timeout: 15_000 });
     await assertNoHorizontalScroll(b, 'editor at 1366×768');
 
     await (await field(b, 'applicant.full_name')).setValue('Nguyễn Thị Hoa');

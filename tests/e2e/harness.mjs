@@ -1,6 +1,7 @@
 // Starts what an end-to-end test needs and stops it afterwards: an X server (Xvfb), tauri-driver
 // (which starts WebKitWebDriver, which starts the real HoSo binary), and a WebDriver session.
 
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -229,4 +230,51 @@ export async function axeViolations(browser, name) {
   });
   writeFileSync(path.join(artifacts, `axe-${name}.json`), JSON.stringify(violations, null, 2));
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** The page's h1, once shown. */
+export async function heading(browser) {
+  const h1 = await browser.$('h1');
+  await h1.waitForDisplayed({ timeout: 15_000 });
+  return h1.getText();
+}
+
+export async function waitForHeading(browser, text) {
+  await browser.waitUntil(async () => (await heading(browser)) === text, {
+    timeout: 15_000,
+    timeoutMsg: `heading never became “${text}”`,
+  });
+}
+
+/** Waits until the screen says everything typed is saved. */
+export async function waitSaved(browser) {
+  await browser.waitUntil(
+    async () => (await (await browser.$('[data-testid=save-status]')).getAttribute('data-kind')) === 'saved',
+    { timeout: 10_000, timeoutMsg: 'the dossier was never saved' },
+  );
+}
+
+/** Types into the focused element (WebKitWebDriver drops spaces from fast key actions). */
+export async function typeIntoFocused(browser, text) {
+  const active = await browser.getActiveElement();
+  await (await browser.$(active)).addValue(text);
+}
+
+/** The input of a form field by its key. */
+export async function field(browser, key) {
+  return browser.$(`input[data-key="${key}"]`);
+}
+
+export async function assertNoAxeViolations(browser, name) {
+  const bad = await axeViolations(browser, name);
+  assert.deepEqual(bad, [], `axe found serious/critical problems on ${name}: ${JSON.stringify(bad, null, 2)}`);
+}
+
+/** The window does not scroll sideways. */
+export async function assertNoHorizontalScroll(browser, where) {
+  const { scroll, width } = await browser.execute(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= width, `${where}: content is ${scroll}px wide in a ${width}px window`);
 }

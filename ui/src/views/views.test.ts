@@ -6,6 +6,7 @@ import { toast } from '../lib/toast.svelte';
 import { FakeBackend, freeFee } from '../test/fake-backend';
 import App from '../App.svelte';
 import DossierEditor from './DossierEditor.svelte';
+import Guided from './Guided.svelte';
 import Archive from './Archive.svelte';
 import Home from './Home.svelte';
 import Settings from './Settings.svelte';
@@ -104,6 +105,44 @@ describe('Submitting', () => {
     expect(await screen.findByTestId('sending-panel')).toBeTruthy();
     expect(screen.getAllByText('Chờ gửi').length).toBeGreaterThan(0);
     expect((screen.getByLabelText(/Họ, chữ đệm và tên/) as HTMLInputElement).disabled).toBe(true);
+  });
+});
+
+describe('guided flow', () => {
+  it('goes one step per screen, shows what is missing, and opens again where it was left', async () => {
+    localStorage.clear();
+    const backend = new FakeBackend();
+    const d = backend.makeDossier('d1');
+    backend.dossiers.set('d1', d);
+    let left = 0;
+    render(Guided, { backend, id: 'd1', onBack: () => (left += 1), onExpert: () => {} });
+    expect(await screen.findByRole('heading', { level: 2, name: 'Ai đi làm thủ tục?' })).toBeTruthy();
+    expect(screen.getByTestId('step-of').textContent).toBe('Bước 1 / 5');
+    expect(screen.getByText(/Cơ quan dùng số định danh/)).toBeTruthy();
+    // The checklist names every step and what each still lacks.
+    const list = screen.getByTestId('guide-checklist');
+    expect(within(list).getByText('Tờ khai')).toBeTruthy();
+    expect(within(list).getByText('chưa có ảnh')).toBeTruthy();
+    // "Tiếp" with empty required fields first shows what is missing, then goes on.
+    await fireEvent.click(screen.getByTestId('guide-next'));
+    expect(await screen.findByText('Chưa điền mục này.')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 2, name: 'Ai đi làm thủ tục?' })).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('guide-next'));
+    expect(await screen.findByRole('heading', { level: 2, name: 'Cần chuẩn bị những giấy gì?' })).toBeTruthy();
+    expect(screen.getByText(/Bộ phận một cửa\./)).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('guide-next'));
+    expect(await screen.findByRole('heading', { level: 2, name: 'Tờ khai' })).toBeTruthy();
+    expect(screen.getByText(/Đặt giấy lên nền tối/)).toBeTruthy();
+    // Save and come back later: it opens at the same step.
+    await fireEvent.click(screen.getByTestId('save-later'));
+    await waitFor(() => expect(left).toBe(1));
+    cleanup();
+    render(Guided, { backend, id: 'd1', onBack: () => {}, onExpert: () => {} });
+    expect(await screen.findByRole('heading', { level: 2, name: 'Tờ khai' })).toBeTruthy();
+    // The last step will not send while something is missing, and says how many.
+    await fireEvent.click(within(screen.getByTestId('guide-checklist')).getByText('Nộp hồ sơ'));
+    expect(await screen.findByTestId('not-ready')).toBeTruthy();
+    expect(screen.queryByTestId('guided-send')).toBeNull();
   });
 });
 
