@@ -4,8 +4,8 @@ use hoso_api::ApiError;
 use hoso_api::ErrorCode;
 use hoso_api::types::{
     AddressNew, BridgeStatus, BundleInfo, CardProposal, Dossier, DossierList, FieldChange,
-    Imported, InboxPage, LanAddress, ListQuery, PageEdit, PortalSettings, ProcedureSummary,
-    SaveOutcome, Startup, UnitHit, UnitProvince, WatchFolderInfo,
+    Imported, InboxPage, LanAddress, ListQuery, PageEdit, PaperReading, PortalSettings,
+    ProcedureSummary, SaveOutcome, Startup, UnitHit, UnitProvince, WatchFolderInfo,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -49,6 +49,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         bridge_addresses,
         bridge_open,
         bridge_open_card,
+        bridge_open_guided,
+        bridge_aim,
         unit_provinces,
         unit_search,
         address_new,
@@ -66,6 +68,7 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         inbox_restore,
         read_card,
         read_card_from_page,
+        read_paper,
         app_ready,
         launch_open,
         crate::archive::archive_digitise,
@@ -181,6 +184,12 @@ fn read_card_from_page<R: Runtime>(
     page_id: i64,
 ) -> Result<CardProposal> {
     app.hoso()?.read_card_from_page(&id, page_id)
+}
+
+/// Reads a paper's page (a birth certificate) and proposes what it says for the form.
+#[tauri::command(async)]
+fn read_paper<R: Runtime>(app: AppHandle<R>, id: String, page_id: i64) -> Result<PaperReading> {
+    app.hoso()?.read_paper(&id, page_id)
 }
 
 #[tauri::command(async)]
@@ -375,6 +384,24 @@ fn bridge_open_card<R: Runtime>(
     address: Option<String>,
 ) -> Result<BridgeStatus> {
     app.hoso()?.bridge_open_card(&id, address.as_deref())
+}
+
+/// Starts the phone bridge of a guided session: it stays open across the steps, and
+/// `bridge_aim` says where photos go (`card`, `auto` or a paper's code).
+#[tauri::command(async)]
+fn bridge_open_guided<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    aim: String,
+    address: Option<String>,
+) -> Result<BridgeStatus> {
+    app.hoso()?.bridge_open_guided(&id, &aim, address.as_deref())
+}
+
+/// Where the guided session's next photos go.
+#[tauri::command(async)]
+fn bridge_aim<R: Runtime>(app: AppHandle<R>, id: String, aim: String) -> Result<BridgeStatus> {
+    app.hoso()?.bridge_aim(&id, &aim)
 }
 
 /// The 34 provinces after the 2025 reform (the address picker). Async: the first call parses

@@ -1,15 +1,16 @@
-// End-to-end: a first-time user makes a birth-registration dossier step by step in the real
-// window and queues it for sending — the applicant read from an ID card photographed with the
-// phone, the birth certificate photographed with the phone, the form chosen from a file. Every
-// user action is counted (a click, a file chosen, a value typed into one field, the phone
-// scanning the QR code, a photo sent from the phone) and followed by a screenshot kept in
-// target/e2e/guided-NN-*.png; each step's screen is checked with axe and for sideways
-// scrolling. The count and the wall time go to target/e2e/guided-actions.json. The issue's
-// target is 12 actions; the count is reported, not yet held to it (see the closing note).
+// End-to-end: a first-time user — a mother registering her son's birth — makes the dossier
+// step by step in the real window and queues it for sending, from three photos: her ID card and
+// the hospital's birth certificate sent from her phone (its page stays open between the two),
+// and the declaration form chosen from a file. The card fills her details; the certificate is
+// read and fills the child's. Every user action is counted (a click, a file chosen, a value
+// typed into one field, the phone scanning the QR code, a photo sent from the phone) and
+// followed by a screenshot kept in target/e2e/guided-NN-*.png; each step's screen is checked
+// with axe and for sideways scrolling. The count and the wall time go to
+// target/e2e/guided-actions.json; the issue's measure is at most 12 actions.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -27,9 +28,9 @@ import {
 } from './harness.mjs';
 
 const cli = process.env.HOSO_CLI_BINARY ?? path.join(root, 'target', 'debug', 'hoso');
-const cardPhoto = path.join(root, 'crates', 'hoso-cccd', 'tests', 'fixtures', 'cccd-front.jpg');
+const cardPhoto = path.join(root, 'crates', 'hoso-cccd', 'tests', 'fixtures', 'cccd-lo-thi-mai.jpg');
 const formPhoto = path.join(root, 'crates', 'hoso-scan', 'tests', 'fixtures', 'p003_normal.jpg');
-const certificatePhoto = path.join(root, 'crates', 'hoso-scan', 'tests', 'fixtures', 'p021_normal.jpg');
+const certificatePhoto = path.join(root, 'crates', 'hoso-api', 'tests', 'fixtures', 'giay-chung-sinh.jpg');
 // The issue's measure: at most this many user actions from the home screen to "queued".
 const TARGET_ACTIONS = 12;
 let display;
@@ -40,12 +41,16 @@ before(async () => {
 
 after(() => display?.stop());
 
-test('a first-time user makes a birth registration step by step and queues it for sending', async () => {
+test('a mother registers her son\'s birth from three photos in at most 12 actions', async () => {
   const dataDir = tempDataDir();
   const env = { ...process.env, HOSO_DATA_DIR: dataDir };
   const app = await launchApp({ display: display.display, dataDir, env: { HOSO_BRIDGE_ADDRESS: '127.0.0.1' } });
   const actions = [];
   let phone;
+  // This run's screenshots only.
+  const shots = path.join(root, 'target', 'e2e');
+  mkdirSync(shots, { recursive: true });
+  for (const f of readdirSync(shots).filter((f) => f.startsWith('guided-'))) rmSync(path.join(shots, f));
   const started = Date.now();
   try {
     const b = app.browser;
@@ -69,39 +74,36 @@ test('a first-time user makes a birth registration step by step and queues it fo
         await button.scrollIntoView({ block: 'center' });
         await button.click();
       });
-    /**
-     * The phone opens the bridge's page (scanning the QR code: one action) and sends a photo
-     * (one more); its window is closed after, so the screenshots show the computer's.
-     */
-    const phoneSends = async (url, photo, name, sent) => {
-      phone = await openPhoneBrowser(display.display);
-      const p = phone.browser;
-      actions.push('phone-scan-qr');
-      await p.url(url);
-      await (await p.$('#gallery')).waitForExist({ timeout: 15_000 });
-      actions.push(`phone-${name}`);
-      await (await p.$('#gallery')).addValue(photo);
-      await sent();
-      await phone.close();
-      phone = null;
-      await screenshot(b, `guided-${String(actions.length).padStart(2, '0')}-phone-${name}`);
-    };
+    const value = async (key) => (await field(b, key)).getValue();
 
     await waitForHeading(b, 'Hồ sơ của bạn');
-    await act('new', async () => (await b.$('button*=Tạo hồ sơ mới')).click());
-    await act('procedure', async () => (await b.$('[data-testid=procedure][data-code="1.001193"]')).click());
+    await act('start-birth-registration', async () =>
+      (await b.$('[data-testid=quick-procedure][data-code="1.001193"]')).click(),
+    );
     await waitForHeading(b, 'Đăng ký khai sinh');
 
-    // 1. Who is applying: the ID card, photographed with the phone, fills the block.
-    await stepIs('who:Người nộp hồ sơ');
-    await act('scan-card', async () => (await b.$('[data-testid=scan-card]')).click());
-    await act('card-by-phone', async () => (await b.$('[data-testid=card-phone]')).click());
+    // 1. Who is applying: her ID card, photographed with the phone, fills her details.
+    await stepIs('who');
+    await act('card-by-phone', async () => (await b.$('[data-testid=card-by-phone]')).click());
     const urlEl = await b.$('[data-testid=phone-url]');
     await urlEl.waitForDisplayed({ timeout: 15_000 });
-    await phoneSends(await urlEl.getText(), cardPhoto, 'card', () =>
-      b.$('[data-testid=card-read]').then((e) => e.waitForDisplayed({ timeout: 30_000, timeoutMsg: 'the card was never read' })),
-    );
-    await act('card-apply', async () => (await b.$('[data-testid=card-apply]')).click());
+    const url = await urlEl.getText();
+    phone = await openPhoneBrowser(display.display);
+    const p = phone.browser;
+    // The phone's window is kept out of the computer's screenshots.
+    await p.setWindowRect(1400, 0, 400, 700).catch(() => undefined);
+    actions.push('phone-scan-qr');
+    await p.url(url);
+    await (await p.$('#gallery')).waitForExist({ timeout: 15_000 });
+    actions.push('phone-send-card');
+    await (await p.$('#gallery')).addValue(cardPhoto);
+    await b.waitUntil(async () => (await value('applicant.cccd')) === '002198001234', {
+      timeout: 30_000,
+      timeoutMsg: 'the card sent from the phone never filled the ID number',
+    });
+    await screenshot(b, `guided-${String(actions.length).padStart(2, '0')}-card-read`);
+    assert.equal(await value('applicant.full_name'), 'Lò Thị Mai');
+    assert.equal(await value('applicant.dob'), '15/03/1998');
     await act('type-phone', async () => (await field(b, 'applicant.phone')).setValue('0912345678'));
     await next();
 
@@ -109,52 +111,44 @@ test('a first-time user makes a birth registration step by step and queues it fo
     await stepIs('need');
     await next();
 
-    // 3. Each paper: the form from a file, the birth certificate with the phone, no proxy letter.
-    await stepIs('paper:to_khai');
+    // 3. The papers: the form from a file, the birth certificate from the phone (whose page is
+    // still open; the photo goes to the first required paper still missing).
+    await stepIs('photos');
     await act('form-file', async () => (await b.$('input[type=file][data-component="to_khai"]')).addValue(formPhoto));
-    await b.waitUntil(async () => (await b.$$('[data-testid=page][data-state=done]')).length === 1, {
+    const done = (code) => b.$$(`[data-component="${code}"] [data-testid=page][data-state=done]`).then((l) => l.length);
+    await b.waitUntil(async () => (await done('to_khai')) === 1, {
       timeout: 60_000,
       timeoutMsg: 'the form photo was never made into a page',
     });
-    await next();
-    await stepIs('paper:giay_chung_sinh');
-    await act('certificate-by-phone', async () => (await b.$('[data-testid=from-phone]')).click());
-    const paperUrl = await b.$('[data-testid=phone-url]');
-    await paperUrl.waitForDisplayed({ timeout: 15_000 });
-    await phoneSends(await paperUrl.getText(), certificatePhoto, 'certificate', () =>
-      b.waitUntil(async () => (await (await b.$('[data-testid=phone-received]')).getText()).startsWith('Đã nhận 1 ảnh'), {
-        timeout: 30_000,
-        timeoutMsg: 'the certificate photo never reached the computer',
-      }),
-    );
-    await act('phone-done', async () => (await b.$('[data-testid=phone-done]')).click());
-    await b.waitUntil(async () => (await b.$$('[data-testid=page][data-state=done]')).length === 1, {
+    await b.waitUntil(async () => (await (await b.$('[data-testid=phone-aim]')).getText()).includes('Giấy chứng sinh'), {
+      timeout: 10_000,
+      timeoutMsg: 'the phone was not aimed at the birth certificate',
+    });
+    actions.push('phone-send-certificate');
+    await (await p.$('#gallery')).addValue(certificatePhoto);
+    await b.waitUntil(async () => (await done('giay_chung_sinh')) === 1, {
       timeout: 60_000,
       timeoutMsg: 'the certificate photo from the phone was never made into a page',
     });
-    await next();
-    await stepIs('paper:uy_quyen');
-    await next();
-
-    // 4. The child's details.
-    await stepIs('details:Người được khai sinh');
-    const typed = {
-      'child.full_name': 'Lò Văn Páo',
-      'child.dob': '01112026',
-      'child.birth_place': 'Trạm y tế xã Lũng Cú',
-      'child.ethnicity': 'Lô Lô',
-      'child.mother_name': 'Lò Thị Mai',
-    };
-    for (const [key, value] of Object.entries(typed)) {
-      await act(`type-${key}`, async () => (await field(b, key)).setValue(value));
-    }
-    await act('child-sex', async () => (await b.$('input[type=radio][name="f-child.sex"][value="Nam"]')).click());
-    await act('relationship', async () => (await b.$('select[id="f-applicant.relationship"]')).selectByVisibleText('Cha'));
+    await screenshot(b, `guided-${String(actions.length).padStart(2, '0')}-certificate-received`);
     await next();
 
-    // 5. Check, 6. send.
+    // 4. Check: the child's details were read from the certificate, and she is the mother.
     await stepIs('check');
+    await b.waitUntil(async () => (await value('child.full_name')) === 'Lò Văn Páo', {
+      timeout: 30_000,
+      timeoutMsg: 'the birth certificate never filled the child\'s name',
+    });
+    assert.equal(await value('child.dob'), '01/11/2026');
+    assert.equal(await value('child.birth_place'), 'Trạm y tế xã Lũng Cú');
+    assert.equal(await value('child.ethnicity'), 'Lô Lô');
+    assert.equal(await value('child.mother_name'), 'Lò Thị Mai');
+    assert.equal(await (await b.$('input[type=radio][name="f-child.sex"][value="Nam"]')).isSelected(), true);
+    assert.equal(await (await b.$('select[id="f-applicant.relationship"]')).getValue(), 'Mẹ');
+    await screenshot(b, `guided-${String(actions.length).padStart(2, '0')}-certificate-read`);
     await next();
+
+    // 5. Send.
     await stepIs('send');
     await act('send', async () => (await b.$('[data-testid=guided-send]')).click());
     await (await b.$('[data-testid=guided-done]')).waitForDisplayed({ timeout: 15_000 });
@@ -165,19 +159,18 @@ test('a first-time user makes a birth registration step by step and queues it fo
     assert.equal(shown.state, 'queued', 'the dossier is queued for sending');
     assert.equal(shown.values['applicant.phone'], '0912345678');
     assert.equal(shown.values['child.full_name'], 'Lò Văn Páo');
-    assert.ok(shown.values['applicant.cccd'], 'the card filled the ID number');
+    assert.equal(shown.values['applicant.relationship'], 'Mẹ');
     const pages = Object.fromEntries(shown.components.map((c) => [c.code, c.pages.length]));
     assert.deepEqual(pages, { to_khai: 1, giay_chung_sinh: 1, uy_quyen: 0 });
   } finally {
-    phone?.close();
+    await phone?.close();
     await app.close();
   }
   const seconds = (Date.now() - started) / 1000;
-  const out = path.join(root, 'target', 'e2e');
-  mkdirSync(out, { recursive: true });
   writeFileSync(
-    path.join(out, 'guided-actions.json'),
+    path.join(shots, 'guided-actions.json'),
     JSON.stringify({ actions: actions.length, target: TARGET_ACTIONS, seconds, list: actions }, null, 1),
   );
   console.log(`guided flow: ${actions.length} user actions (target ${TARGET_ACTIONS}), ${seconds.toFixed(1)} s`);
+  assert.ok(actions.length <= TARGET_ACTIONS, `${actions.length} actions: ${actions.join(', ')}`);
 });

@@ -2,7 +2,10 @@
 //! (`hoso-bridge`): at most one bridge at a time, open while the desktop's dialog is. The
 //! bridge may instead take photos of the citizen ID card for "Quét CCCD": each is read at once
 //! (the phone is told when no card code is in it, so the person retakes it there and then) and
-//! the last card read is in the status; the photo itself is not kept.
+//! the last card read is in the status; the photo itself is not kept. A guided session's bridge
+//! stays open across the steps and takes either, as the desktop aims it: card photos on the
+//! step about the applicant, then each photo into the paper aimed at — by default the first
+//! required paper still without a page.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Weak};
@@ -23,16 +26,39 @@ type CardSlot = Arc<Mutex<(u32, Option<CardProposal>)>>;
 pub(crate) struct OpenBridge {
     bridge: hoso_bridge::Bridge,
     dossier: String,
-    /// The paper photos go to; empty when they are card photos for "Quét CCCD".
-    component: String,
+    /// Where photos go now.
+    aim: Arc<Mutex<Aim>>,
+    /// The desktop may change the aim (a guided session).
+    guided: bool,
     card: CardSlot,
     qr_svg: String,
 }
 
 /// Where the bridge's photos go.
-enum Target {
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Aim {
     Paper(String),
     Card,
+    /// The first required paper without a page (then the first without one, then the last).
+    NextMissing,
+}
+
+impl Aim {
+    fn parse(s: &str) -> Self {
+        match s {
+            "card" => Self::Card,
+            "" | "auto" => Self::NextMissing,
+            code => Self::Paper(code.to_owned()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Card => "card",
+            Self::NextMissing => "auto",
+            Self::Paper(code) => code,
+        }
+    }
 }
 
 impl std::fmt::Debug for OpenBridge {
@@ -82,7 +108,7 @@ impl Hoso {
         component: &str,
         address: Option<&str>,
     ) -> Result<BridgeStatus> {
-        self.open_bridge(id, Target::Paper(component.to_owned()), address)
+        self.open_bridge(id, Aim::Paper(component.to_owned()), false, address)
     }
 
     /// Opens the phone bridge for "Quét CCCD" on dossier `id`: each photo is read as a card
@@ -92,18 +118,39 @@ impl Hoso {
         id: &str,
         address: Option<&str>,
     ) -> Result<BridgeStatus> {
-        self.open_bridge(id, Target::Card, address)
+        self.open_bridge(id, Aim::Card, false, address)
     }
 
-    fn open_bridge(
+    /// Opens the phone bridge for a guided session on dossier `id`: it stays open across the
+    /// steps, and [`Hoso::bridge_aim`] says where each photo goes (`card`, `auto` or a paper's
+    /// code), starting with `aim`.
+    pub fn bridge_open_guided(
         self: &Arc<Self>,
         id: &str,
-        target: Target,
+        aim: &str,
         address: Option<&str>,
     ) -> Result<BridgeStatus> {
-        // Refuse up front what the dossier would refuse for every photo.
+        self.open_bridge(id, Aim::parse(aim), true, address)
+    }
+
+    /// Where the open guided bridge's next photos go: `card`, `auto` (the first required paper
+    /// still without a page) or a paper's code.
+    pub fn bridge_aim(&self, id: &str, aim: &str) -> Result<BridgeStatus> {
+        let aim = Aim::parse(aim);
+        self.check_aim(id, &aim)?;
+        {
+            let slot = self.bridge_slot();
+            let open = slot.as_ref().filter(|o| o.guided && o.dossier == id).ok_or_else(|| {
+                ApiError::new(ErrorCode::NotFound, "no guided bridge is open for this dossier")
+            })?;
+            *open.aim.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = aim;
+        }
+        self.bridge_status().ok_or_else(|| ApiError::new(ErrorCode::NotFound, "bridge closed"))
+    }
+
+    fn check_aim(&self, id: &str, aim: &Aim) -> Result<()> {
         let dossier = self.dossier(id)?;
-        if let Target::Paper(component) = &target
+        if let Aim::Paper(component) = aim
             && !dossier.components.iter().any(|c| &c.code == component)
         {
             return Err(ApiError::new(
@@ -111,6 +158,40 @@ impl Hoso {
                 format!("the dossier has no component {component}"),
             ));
         }
+        Ok(())
+    }
+
+    /// The paper a photo aimed `aim` goes to in dossier `id`; `None` for a card photo.
+    fn paper_for(&self, id: &str, aim: &Aim) -> Result<Option<String>> {
+        Ok(match aim {
+            Aim::Card => None,
+            Aim::Paper(code) => Some(code.clone()),
+            Aim::NextMissing => {
+                let d = self.dossier(id)?;
+                let specs = d.procedure.as_ref().map(|p| p.components.clone()).unwrap_or_default();
+                let pages = |code: &str| {
+                    d.components.iter().find(|c| c.code == code).map_or(0, |c| c.pages.len())
+                };
+                specs
+                    .iter()
+                    .find(|c| c.required && pages(&c.code) == 0)
+                    .or_else(|| specs.iter().find(|c| pages(&c.code) == 0))
+                    .or(specs.last())
+                    .map(|c| c.code.clone())
+            }
+        })
+    }
+
+    fn open_bridge(
+        self: &Arc<Self>,
+        id: &str,
+        aim: Aim,
+        guided: bool,
+        address: Option<&str>,
+    ) -> Result<BridgeStatus> {
+        // Refuse up front what the dossier would refuse for every photo.
+        self.check_aim(id, &aim)?;
+        let dossier = self.dossier(id)?;
         if dossier.state != crate::types::DossierState::Draft {
             return Err(ApiError::new(ErrorCode::NotEditable, "the dossier is not a draft"));
         }
@@ -132,35 +213,32 @@ impl Hoso {
         let weak: Weak<Hoso> = Arc::downgrade(self);
         let dossier_id = id.to_owned();
         let card: CardSlot = Arc::default();
-        let component = match &target {
-            Target::Paper(c) => c.clone(),
-            Target::Card => String::new(),
-        };
-        let sink: hoso_bridge::Sink = match target {
-            Target::Paper(code) => Arc::new(move |a: hoso_bridge::Arrival| {
+        let aim = Arc::new(Mutex::new(aim));
+        let sink: hoso_bridge::Sink = {
+            let slot = Arc::clone(&card);
+            let aim = Arc::clone(&aim);
+            Arc::new(move |a: hoso_bridge::Arrival| {
                 let Some(h) = weak.upgrade() else {
                     return Err(hoso_bridge::Refused("HoSo trên máy tính đã đóng.".into()));
                 };
-                h.add_page(&dossier_id, &code, &a.bytes, media_type_of(&a.bytes), &a.name)
-                    .map(|_| ())
-                    .map_err(|e| for_the_phone(&e))
-            }),
-            Target::Card => {
-                let slot = Arc::clone(&card);
-                Arc::new(move |a: hoso_bridge::Arrival| {
-                    let Some(h) = weak.upgrade() else {
-                        return Err(hoso_bridge::Refused("HoSo trên máy tính đã đóng.".into()));
-                    };
-                    // A photo with no card in it is refused with the reader's own advice,
-                    // so the person retakes it on the phone.
-                    let proposal = h
-                        .read_card(&dossier_id, &a.bytes)
-                        .map_err(|e| hoso_bridge::Refused(e.message))?;
-                    let mut s = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    *s = (s.0 + 1, Some(proposal));
-                    Ok(())
-                })
-            }
+                let now = aim.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+                match h.paper_for(&dossier_id, &now).map_err(|e| for_the_phone(&e))? {
+                    Some(code) => h
+                        .add_page(&dossier_id, &code, &a.bytes, media_type_of(&a.bytes), &a.name)
+                        .map(|_| ())
+                        .map_err(|e| for_the_phone(&e)),
+                    None => {
+                        // A photo with no card in it is refused with the reader's own advice,
+                        // so the person retakes it on the phone.
+                        let proposal = h
+                            .read_card(&dossier_id, &a.bytes)
+                            .map_err(|e| hoso_bridge::Refused(e.message))?;
+                        let mut s = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        *s = (s.0 + 1, Some(proposal));
+                        Ok(())
+                    }
+                }
+            })
         };
         let config = hoso_bridge::Config { bind: ip, ..hoso_bridge::Config::default() };
         let bridge = hoso_bridge::Bridge::start(config, sink).map_err(|e| {
@@ -168,7 +246,7 @@ impl Hoso {
         })?;
         let qr_svg = qr_svg(&bridge.url())?;
         *self.bridge_slot() =
-            Some(OpenBridge { bridge, dossier: id.to_owned(), component, card, qr_svg });
+            Some(OpenBridge { bridge, dossier: id.to_owned(), aim, guided, card, qr_svg });
         self.bridge_status().ok_or_else(|| ApiError::new(ErrorCode::Internal, "bridge vanished"))
     }
 
@@ -179,13 +257,18 @@ impl Hoso {
         let b = &open.bridge;
         let (cards_read, card) =
             open.card.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        let aim = open.aim.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        // The paper the next photo goes to (the store is not locked by the slot's mutex).
+        let component = self.paper_for(&open.dossier, &aim).ok().flatten().unwrap_or_default();
         Some(BridgeStatus {
             cards_read,
             card,
             url: b.url(),
             qr_svg: open.qr_svg.clone(),
             dossier_id: open.dossier.clone(),
-            component: open.component.clone(),
+            component,
+            aim: aim.as_str().to_owned(),
+            guided: open.guided,
             address: b.addr().ip().to_string(),
             only_this_computer: b.addr().ip().is_loopback(),
             expires_in_s: b.expires_in().as_secs(),

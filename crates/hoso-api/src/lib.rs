@@ -13,6 +13,7 @@ mod dossiers;
 mod error;
 mod fee;
 pub mod log;
+mod papers;
 mod procedures;
 mod scan;
 mod secrets;

@@ -72,6 +72,7 @@ pub(crate) fn detail(p: &cat::Procedure) -> ProcedureDetail {
                 },
                 about: c.about.clone(),
                 source: c.source.clone(),
+                reads: c.reads.is_some(),
             })
             .collect(),
         sections: p

@@ -92,6 +92,17 @@ pub struct ComponentSpec {
     pub about: String,
     /// Where to get it ("" when the catalogue does not say).
     pub source: String,
+    /// HoSo reads this paper's photo to propose the form's values (`Hoso::read_paper`).
+    pub reads: bool,
+}
+
+/// What a paper's page says for the form: each field it would change, with what is there now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperReading {
+    /// The paper (component) the page belongs to.
+    pub component: String,
+    pub changes: Vec<CardChange>,
 }
 
 /// The kind of paper a component is.
@@ -259,8 +270,14 @@ pub struct BridgeStatus {
     /// The QR code as an SVG document.
     pub qr_svg: String,
     pub dossier_id: String,
-    /// The paper the photos go to; empty when the bridge takes card photos for "Quét CCCD".
+    /// The paper the next photo goes to; empty when the bridge takes card photos for "Quét
+    /// CCCD".
     pub component: String,
+    /// Where photos go: `card`, `auto` (the first required paper still without a page) or a
+    /// paper's code.
+    pub aim: String,
+    /// A guided session's bridge, whose aim the desktop changes step by step.
+    pub guided: bool,
     /// Card photos read (for "Quét CCCD"), and the last card read.
     pub cards_read: u32,
     pub card: Option<CardProposal>,
@@ -833,6 +850,7 @@ pub fn typescript_bindings() -> String {
         CopyKind::decl(&cfg),
         ComponentSpec::decl(&cfg),
         PaperLooks::decl(&cfg),
+        PaperReading::decl(&cfg),
         FieldKind::decl(&cfg),
         FieldSpec::decl(&cfg),
         SectionSpec::decl(&cfg),

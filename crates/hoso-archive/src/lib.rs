@@ -30,7 +30,7 @@ pub use export::{ExportReport, ImportReport};
 pub use intake::{
     Grouping, IntakeOptions, IntakeReport, SEPARATOR_PREFIX, UnknownGrouping, separator_payload,
 };
-pub use ocr::{OcrReport, tesseract_available};
+pub use ocr::{OcrReport, page_text, tesseract_available};
 pub use search::{Hit, fold, fold_with_map};
 
 /// The archive's database file, inside the archive folder.

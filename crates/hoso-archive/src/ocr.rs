@@ -186,6 +186,18 @@ pub(crate) fn read_page(
     run_tesseract(&file, dpi)
 }
 
+/// The text of one page image (as `hoso_scan` encodes pages), read with Tesseract: words
+/// joined by spaces within a line, lines by new lines. For reading a paper of a dossier.
+pub fn page_text(
+    encoding: Encoding,
+    data: &[u8],
+    width: u32,
+    height: u32,
+    dpi: u32,
+) -> Result<String> {
+    read_page(encoding, data, width, height, dpi).map(|r| r.text)
+}
+
 /// Reads an image file Tesseract opens itself.
 pub(crate) fn read_file(file: &Path, dpi: u32) -> Result<Read> {
     run_tesseract(file, dpi)

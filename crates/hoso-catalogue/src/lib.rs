@@ -15,7 +15,7 @@ mod validate;
 pub use civil_date::CivilDate;
 pub use fee::{FeeKind, FeeLine, FeeQuote, FeeRule, Tier, vnd};
 pub use model::{
-    Catalogue, Component, CopyKind, Field, FieldKind, Level, Looks, OnlineLevel, Procedure,
+    Catalogue, Component, CopyKind, Field, FieldKind, Level, Looks, OnlineLevel, Procedure, Reads,
     Section, compare_versions,
 };
 pub use validate::{FieldIssue, IssueCode, Values, check_cccd, validate};

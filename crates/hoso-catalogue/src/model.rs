@@ -88,6 +88,17 @@ pub struct Component {
     /// Where to get it.
     #[serde(default)]
     pub source: String,
+    /// A paper HoSo can read to fill the form from its photo.
+    #[serde(default)]
+    pub reads: Option<Reads>,
+}
+
+/// A paper whose text HoSo reads to propose the form's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reads {
+    /// The hospital's birth certificate (giấy chứng sinh): the child, the birth, the mother.
+    BirthCertificate,
 }
 
 /// The kind of paper a component is, as far as a photo can tell.

@@ -7,6 +7,8 @@
 //! for Vietnamese offices. The text layer is real text, so it can be searched and copied.
 
 pub mod pages;
+#[cfg(feature = "synth")]
+pub mod sample;
 pub use pages::{ImageData, ImagePage, pages_pdf};
 
 /// One paper on the cover sheet's checklist.

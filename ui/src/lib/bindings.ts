@@ -28,9 +28,19 @@ about: string,
 /**
  * Where to get it ("" when the catalogue does not say).
  */
-source: string, };
+source: string, 
+/**
+ * HoSo reads this paper's photo to propose the form's values (`Hoso::read_paper`).
+ */
+reads: boolean, };
 
 export type PaperLooks = "form" | "certificate" | "letter" | "card" | "any";
+
+export type PaperReading = { 
+/**
+ * The paper (component) the page belongs to.
+ */
+component: string, changes: Array<CardChange>, };
 
 export type FieldKind = "text" | "full_name" | "cccd" | "date" | "sex" | "phone" | "email" | "address" | "select" | "number";
 
@@ -153,9 +163,19 @@ url: string,
  */
 qrSvg: string, dossierId: string, 
 /**
- * The paper the photos go to; empty when the bridge takes card photos for "Quét CCCD".
+ * The paper the next photo goes to; empty when the bridge takes card photos for "Quét
+ * CCCD".
  */
 component: string, 
+/**
+ * Where photos go: `card`, `auto` (the first required paper still without a page) or a
+ * paper's code.
+ */
+aim: string, 
+/**
+ * A guided session's bridge, whose aim the desktop changes step by step.
+ */
+guided: boolean, 
 /**
  * Card photos read (for "Quét CCCD"), and the last card read.
  */

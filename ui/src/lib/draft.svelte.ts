@@ -171,6 +171,7 @@ export class DossierDraft {
       for (const pageId of ids) {
         try {
           this.take(await this.backend.scanPage(this.id, pageId, null));
+          await this.fillFromPaper(pageId);
         } catch (e) {
           const err = toApiError(e);
           // An unreadable photo is marked on its page; anything else stops the queue.
@@ -188,6 +189,37 @@ export class DossierDraft {
     // Photos added while this ran.
     const more = await this.backend.pendingPages(this.id).catch(() => []);
     if (more.length > 0 && !this.error) await this.processPending();
+  }
+
+  /**
+   * A page of a paper HoSo can read (a birth certificate): fills the fields it gives that are
+   * still empty, with undo; what the person typed is never replaced. Without OCR on this
+   * computer, nothing happens.
+   */
+  async fillFromPaper(pageId: number): Promise<void> {
+    const d = this.dossier;
+    const code = d?.components.find((c) => c.pages.some((p) => p.id === pageId))?.code;
+    const spec = this.procedure?.components.find((c) => c.code === code);
+    if (!spec?.reads || this.readOnly) return;
+    let changes: CardChange[];
+    try {
+      changes = (await this.backend.readPaper(this.id, pageId)).changes;
+    } catch {
+      return;
+    }
+    const fields = this.fields;
+    const fill = changes.filter((c) => (this.values[c.key] ?? '').trim() === '' && fields.some((f) => f.key === c.key));
+    if (fill.length === 0) return;
+    for (const c of fill) this.setValue(c.key, c.proposed);
+    showToast({
+      text: t('paper.filled', { n: fill.length, name: spec.name }),
+      action: {
+        label: t('card.undo'),
+        run: () => {
+          for (const c of fill) this.setValue(c.key, c.current);
+        },
+      },
+    });
   }
 
   async applyEdit(page: PageInfo, edit: PageEdit): Promise<Dossier | null> {

@@ -1,5 +1,5 @@
 // The guided flow's steps for a procedure: who is applying → what you need → a photo of each
-// paper → the rest of the form → check → send; and what is still missing at each step.
+// paper → check (and finish) the form → send; and what is still missing at each step.
 
 import type { Dossier, FieldIssue, FieldSpec, ProcedureDetail, SectionSpec } from './bindings';
 import { openWarnings } from './quality';
@@ -7,8 +7,7 @@ import { openWarnings } from './quality';
 export type Step =
   | { kind: 'who'; section: SectionSpec }
   | { kind: 'need' }
-  | { kind: 'paper'; code: string }
-  | { kind: 'details'; section: SectionSpec }
+  | { kind: 'photos' }
   | { kind: 'check' }
   | { kind: 'send' };
 
@@ -17,14 +16,18 @@ function isApplicant(s: SectionSpec): boolean {
   return s.fields.some((f) => f.key === 'applicant.cccd' || f.key === 'applicant.full_name');
 }
 
-export function stepsOf(p: ProcedureDetail): Step[] {
+/** The applicant's section and the form's other sections (filled at the check step). */
+export function splitSections(p: ProcedureDetail): { who: SectionSpec | undefined; others: SectionSpec[] } {
   const who = p.sections.find(isApplicant);
-  const others = p.sections.filter((s) => s !== who);
+  return { who, others: p.sections.filter((s) => s !== who) };
+}
+
+export function stepsOf(p: ProcedureDetail): Step[] {
+  const { who } = splitSections(p);
   return [
     ...(who ? [{ kind: 'who', section: who } as Step] : []),
     { kind: 'need' },
-    ...p.components.map((c): Step => ({ kind: 'paper', code: c.code })),
-    ...others.map((s): Step => ({ kind: 'details', section: s })),
+    ...(p.components.length > 0 ? [{ kind: 'photos' } as Step] : []),
     { kind: 'check' },
     { kind: 'send' },
   ];
@@ -32,15 +35,7 @@ export function stepsOf(p: ProcedureDetail): Step[] {
 
 /** A stable name for a step, to remember where the person was. */
 export function stepKey(s: Step): string {
-  switch (s.kind) {
-    case 'who':
-    case 'details':
-      return `${s.kind}:${s.section.title}`;
-    case 'paper':
-      return `paper:${s.code}`;
-    default:
-      return s.kind;
-  }
+  return s.kind;
 }
 
 /** What is still missing, as the checklist shows it. */
@@ -77,10 +72,13 @@ export function missingAt(
       .length;
   switch (step.kind) {
     case 'who':
-    case 'details':
       return { ...none, fields: step.section.fields.filter((f) => fieldMissing(f, values, issues)) };
-    case 'paper':
-      return { ...none, papers: paperMissing(step.code) ? [step.code] : [], warnings: warningsOf(step.code) };
+    case 'photos':
+      return {
+        ...none,
+        papers: p.components.filter((c) => paperMissing(c.code)).map((c) => c.code),
+        warnings: p.components.reduce((n, c) => n + warningsOf(c.code), 0),
+      };
     case 'check':
     case 'send':
       return {

@@ -10,7 +10,9 @@ import type {
   ArchiveRecord,
   BridgeStatus,
   BundleInfo,
+  CardChange,
   CardProposal,
+  PaperReading,
   Dossier,
   DossierList,
   DossierListItem,
@@ -62,7 +64,7 @@ export const birth: ProcedureDetail = {
   legalBasis: [],
   components: [
     { code: 'to_khai', name: 'Tờ khai', copy: 'original', count: 1, template: null, required: true, looks: 'form',
-      about: 'Tờ khai theo mẫu.', source: 'Bộ phận một cửa.' },
+      about: 'Tờ khai theo mẫu.', source: 'Bộ phận một cửa.', reads: false },
   ],
   sections: [
     {
@@ -349,6 +351,20 @@ export class FakeBackend implements Backend {
     return this.openBridge(id, '', address);
   }
 
+  async bridgeOpenGuided(id: string, aim: string, address: string | null): Promise<BridgeStatus> {
+    this.log('bridgeOpenGuided', { id, aim, address });
+    const b = this.openBridge(id, aim === 'card' ? '' : aim === 'auto' ? 'to_khai' : aim, address);
+    this.bridge = { ...b, aim, guided: true };
+    return this.bridge;
+  }
+
+  async bridgeAim(id: string, aim: string): Promise<BridgeStatus> {
+    this.log('bridgeAim', { id, aim });
+    if (!this.bridge?.guided) throw { code: 'not_found', message: 'no guided bridge' };
+    this.bridge = { ...this.bridge, aim, component: aim === 'card' ? '' : aim === 'auto' ? 'to_khai' : aim };
+    return this.bridge;
+  }
+
   /** Opens a bridge for a paper, or for card photos when `component` is ''. */
   private openBridge(id: string, component: string, address: string | null): BridgeStatus {
     const ip = address ?? this.addresses[0]?.ip ?? '127.0.0.1';
@@ -357,6 +373,8 @@ export class FakeBackend implements Backend {
       qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
       dossierId: id,
       component,
+      aim: component || 'card',
+      guided: false,
       address: ip,
       onlyThisComputer: ip.startsWith('127.'),
       expiresInS: 900,
@@ -462,6 +480,14 @@ export class FakeBackend implements Backend {
     this.log('readCard', { id, name: file.name });
     if (!this.card) throw { code: 'bad_image', message: 'Không tìm thấy mã QR trong ảnh.' };
     return this.card;
+  }
+
+  /** What reading a paper's page proposes. */
+  paperChanges: CardChange[] = [];
+
+  async readPaper(id: string, pageId: number): Promise<PaperReading> {
+    this.log('readPaper', { id, pageId });
+    return { component: 'to_khai', changes: structuredClone(this.paperChanges) };
   }
 
   async readCardFromPage(id: string, pageId: number): Promise<CardProposal> {

@@ -65,7 +65,7 @@ describe('pages in the editor', () => {
     expect(sizes[1]).toBe('2,9 MB · 2G: 4 phút 0 giây · 3G: 24 giây');
     expect(screen.getByText(/Không đọc được ảnh này: Tệp ảnh bị hỏng/)).toBeTruthy();
     expect(screen.getByTestId('dossier-size').textContent).toMatch(/Cả hồ sơ khoảng 2,9 MB: gửi qua 2G mất khoảng 4 phút 4 giây, qua 3G khoảng 25 giây/);
-    expect(screen.queryByTestId('processing')).toBeNull();
+    await waitFor(() => expect(screen.queryByTestId('processing')).toBeNull());
   });
 
   it('takes photos dropped on a paper', async () => {

@@ -121,8 +121,8 @@ describe('guided flow', () => {
     expect(screen.getByText(/Cơ quan dùng số định danh/)).toBeTruthy();
     // The checklist names every step and what each still lacks.
     const list = screen.getByTestId('guide-checklist');
-    expect(within(list).getByText('Tờ khai')).toBeTruthy();
-    expect(within(list).getByText('chưa có ảnh')).toBeTruthy();
+    expect(within(list).getByText('Chụp ảnh các giấy tờ')).toBeTruthy();
+    expect(within(list).getByText('thiếu 1 giấy')).toBeTruthy();
     // "Tiếp" with empty required fields first shows what is missing, then goes on.
     await fireEvent.click(screen.getByTestId('guide-next'));
     expect(await screen.findByText('Chưa điền mục này.')).toBeTruthy();
@@ -131,14 +131,15 @@ describe('guided flow', () => {
     expect(await screen.findByRole('heading', { level: 2, name: 'Cần chuẩn bị những giấy gì?' })).toBeTruthy();
     expect(screen.getByText(/Bộ phận một cửa\./)).toBeTruthy();
     await fireEvent.click(screen.getByTestId('guide-next'));
-    expect(await screen.findByRole('heading', { level: 2, name: 'Tờ khai' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 2, name: 'Chụp ảnh các giấy tờ' })).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 3, name: 'Tờ khai' })).toBeTruthy();
     expect(screen.getByText(/Đặt giấy lên nền tối/)).toBeTruthy();
     // Save and come back later: it opens at the same step.
     await fireEvent.click(screen.getByTestId('save-later'));
     await waitFor(() => expect(left).toBe(1));
     cleanup();
     render(Guided, { backend, id: 'd1', onBack: () => {}, onExpert: () => {} });
-    expect(await screen.findByRole('heading', { level: 2, name: 'Tờ khai' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { level: 2, name: 'Chụp ảnh các giấy tờ' })).toBeTruthy();
     // The last step will not send while something is missing, and says how many.
     await fireEvent.click(within(screen.getByTestId('guide-checklist')).getByText('Nộp hồ sơ'));
     expect(await screen.findByTestId('not-ready')).toBeTruthy();

@@ -120,3 +120,61 @@ fn card_photos_from_the_phone_are_read_and_proposed_and_a_photo_without_a_card_i
     assert!(d.components.iter().all(|c| c.pages.is_empty()));
     hoso.bridge_close();
 }
+
+#[test]
+fn a_guided_session_takes_the_card_then_each_photo_into_the_paper_it_is_aimed_at() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let hoso = Arc::new(open(dir.path()));
+    let id = hoso.create_dossier("1.001193", &[]).expect("birth draft").id;
+    let card = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hoso-cccd/tests/fixtures/cccd-front.jpg"
+    ))
+    .expect("card photo");
+    let photo = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hoso-scan/tests/fixtures/p003_normal.jpg"
+    ))
+    .expect("fixture photo");
+    let pages = |code: &str| {
+        hoso.dossier(&id)
+            .expect("dossier")
+            .components
+            .iter()
+            .find(|c| c.code == code)
+            .map_or(0, |c| c.pages.len())
+    };
+
+    // Not a guided bridge: its aim cannot change.
+    hoso.bridge_open(&id, "to_khai", Some("127.0.0.1")).expect("open");
+    assert_eq!(hoso.bridge_aim(&id, "card").unwrap_err().code, ErrorCode::NotFound);
+
+    let s = hoso.bridge_open_guided(&id, "card", Some("127.0.0.1")).expect("open guided");
+    assert!(s.guided);
+    assert_eq!((s.aim.as_str(), s.component.as_str()), ("card", ""));
+    // A photo that is not a card is refused with the reader's advice; the card is read.
+    let (code, body) = post(&s.url, "not-a-card.jpg", &photo);
+    assert_eq!(code, 409, "{body}");
+    assert!(body.contains("Không tìm thấy mã QR"), "{body}");
+    let (code, body) = post(&s.url, "the.jpg", &card);
+    assert_eq!(code, 201, "{body}");
+    let s = hoso.bridge_status().expect("open");
+    assert_eq!(s.cards_read, 1);
+    assert!(s.card.is_some());
+
+    // "auto": the first required paper without a page, in the procedure's order.
+    let s = hoso.bridge_aim(&id, "auto").expect("aim");
+    assert_eq!((s.aim.as_str(), s.component.as_str()), ("auto", "to_khai"));
+    assert_eq!(post(&s.url, "a.jpg", &photo).0, 201);
+    let s = hoso.bridge_status().expect("open");
+    assert_eq!(s.component, "giay_chung_sinh", "the next photo goes to the next missing paper");
+    assert_eq!(post(&s.url, "b.jpg", &photo).0, 201);
+    assert_eq!((pages("to_khai"), pages("giay_chung_sinh")), (1, 1));
+    // Then the optional paper; and a paper chosen by hand.
+    assert_eq!(hoso.bridge_status().expect("open").component, "uy_quyen");
+    let s = hoso.bridge_aim(&id, "to_khai").expect("aim");
+    assert_eq!(post(&s.url, "c.jpg", &photo).0, 201);
+    assert_eq!(pages("to_khai"), 2);
+    assert_eq!(hoso.bridge_aim(&id, "nope").unwrap_err().code, ErrorCode::UnknownComponent);
+    hoso.bridge_close();
+}

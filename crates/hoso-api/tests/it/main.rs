@@ -7,6 +7,7 @@ mod catalogue;
 mod diagnostics;
 mod dossiers;
 mod fee;
+mod papers;
 mod scan;
 mod sending;
 mod startup;

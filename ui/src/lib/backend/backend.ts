@@ -10,6 +10,7 @@ import type {
   BridgeStatus,
   BundleInfo,
   CardProposal,
+  PaperReading,
   Dossier,
   DossierList,
   FieldChange,
@@ -66,6 +67,13 @@ export interface Backend {
   bridgeOpen(id: string, component: string, address: string | null): Promise<BridgeStatus>;
   /** Opens the phone bridge for "Quét CCCD": photos are read as cards, the last in `card`. */
   bridgeOpenCard(id: string, address: string | null): Promise<BridgeStatus>;
+  /**
+   * Opens the phone bridge of a guided session (closing any other): it stays open across the
+   * steps; `aim` is where photos go — 'card', 'auto' (the first required paper still without
+   * a page) or a paper's code — and bridgeAim changes it.
+   */
+  bridgeOpenGuided(id: string, aim: string, address: string | null): Promise<BridgeStatus>;
+  bridgeAim(id: string, aim: string): Promise<BridgeStatus>;
   /** The open bridge, or null when it is closed. */
   bridgeStatus(): Promise<BridgeStatus | null>;
   /** Refuses everything more from one phone. */
@@ -90,6 +98,8 @@ export interface Backend {
   readCard(id: string, file: File): Promise<CardProposal>;
   /** The same from a page already in the dossier. */
   readCardFromPage(id: string, pageId: number): Promise<CardProposal>;
+  /** Reads a paper's page HoSo can read (`ComponentSpec.reads`) and proposes its values. */
+  readPaper(id: string, pageId: number): Promise<PaperReading>;
   /** The 34 provinces after the 2025 reform. */
   unitProvinces(): Promise<UnitProvince[]>;
   /** Communes matching `query` (diacritics ignored), within `province` (a code) if given. */

@@ -65,6 +65,8 @@ export const tauriBackend: Backend = {
   bridgeAddresses: () => call('bridge_addresses'),
   bridgeOpen: (id, component, address) => call('bridge_open', { id, component, address }),
   bridgeOpenCard: (id, address) => call('bridge_open_card', { id, address }),
+  bridgeOpenGuided: (id, aim, address) => call('bridge_open_guided', { id, aim, address }),
+  bridgeAim: (id, aim) => call('bridge_aim', { id, aim }),
   bridgeStatus: () => call('bridge_status'),
   bridgeCutOff: (phone) => call('bridge_cut_off', { phone }),
   bridgeClose: () => call('bridge_close'),
@@ -86,6 +88,7 @@ export const tauriBackend: Backend = {
     }
   },
   readCardFromPage: (id, pageId) => call('read_card_from_page', { id, pageId }),
+  readPaper: (id, pageId) => call('read_paper', { id, pageId }),
   unitProvinces: () => call('unit_provinces'),
   unitSearch: (query, province) => call('unit_search', { query, province }),
   addressNew: (address) => call('address_new', { address }),
