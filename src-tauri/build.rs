@@ -57,6 +57,8 @@ fn main() {
         "read_card",
         "read_card_from_page",
         "read_paper",
+        "support_desk",
+        "set_support_desk",
         "app_ready",
         "launch_open",
         "archive_digitise",

@@ -5,7 +5,7 @@ use hoso_api::ErrorCode;
 use hoso_api::types::{
     AddressNew, BridgeStatus, BundleInfo, CardProposal, Dossier, DossierList, FieldChange,
     Imported, InboxPage, LanAddress, ListQuery, PageEdit, PaperReading, PortalSettings,
-    ProcedureSummary, SaveOutcome, Startup, UnitHit, UnitProvince, WatchFolderInfo,
+    ProcedureSummary, SaveOutcome, Startup, SupportDesk, UnitHit, UnitProvince, WatchFolderInfo,
 };
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -30,6 +30,8 @@ pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + 
         unqueue_dossier,
         send_now,
         portal_settings,
+        support_desk,
+        set_support_desk,
         set_portal,
         set_sending_paused,
         save_receipt,
@@ -213,6 +215,17 @@ fn send_now<R: Runtime>(app: AppHandle<R>, backend: State<'_, Backend>) -> Resul
     app.hoso()?.send_now()?;
     backend.wake.notify();
     Ok(())
+}
+
+/// The commune's one-stop desk shown on "Gọi hỗ trợ".
+#[tauri::command(async)]
+fn support_desk<R: Runtime>(app: AppHandle<R>) -> Result<SupportDesk> {
+    app.hoso()?.support_desk()
+}
+
+#[tauri::command(async)]
+fn set_support_desk<R: Runtime>(app: AppHandle<R>, desk: SupportDesk) -> Result<SupportDesk> {
+    app.hoso()?.set_support_desk(&desk)
 }
 
 #[tauri::command(async)]

@@ -14,6 +14,7 @@ import {
   root,
   screenshot,
   startDisplay,
+  tabTo as tabToIn,
   tempDataDir,
   typeIntoFocused,
   waitForHeading,
@@ -147,13 +148,7 @@ test('the whole flow works by keyboard alone and fits a 200 % zoomed 1366×768 s
     await waitForHeading(b, 'Hồ sơ của bạn');
     await assertNoHorizontalScroll(b, 'home');
 
-    const tabTo = async (predicate, what) => {
-      for (let i = 0; i < 25; i++) {
-        await b.keys('Tab');
-        if (await b.execute(predicate)) return;
-      }
-      assert.fail(`Tab never reached ${what}`);
-    };
+    const tabTo = (predicate, what) => tabToIn(b, predicate, what, 25);
     await tabTo(() => document.activeElement?.textContent?.includes('Tạo hồ sơ mới'), '“Tạo hồ sơ mới”');
     await b.keys('Enter');
     await waitForHeading(b, 'Chọn thủ tục');

@@ -17,13 +17,16 @@ import { after, before, test } from 'node:test';
 import {
   assertNoAxeViolations,
   assertNoHorizontalScroll,
+  assertTextAtLeast,
   field,
   launchApp,
   openPhoneBrowser,
   root,
   screenshot,
   startDisplay,
+  tabTo,
   tempDataDir,
+  typeIntoFocused,
   waitForHeading,
 } from './harness.mjs';
 
@@ -173,4 +176,67 @@ test('a mother registers her son\'s birth from three photos in at most 12 action
   );
   console.log(`guided flow: ${actions.length} user actions (target ${TARGET_ACTIONS}), ${seconds.toFixed(1)} s`);
   assert.ok(actions.length <= TARGET_ACTIONS, `${actions.length} actions: ${actions.join(', ')}`);
+});
+
+test('every bundled procedure goes step by step by keyboard alone on a 200 % zoomed 1366×768 screen', async () => {
+  const procedures = JSON.parse(execFileSync(cli, ['--json', 'procedures']).toString());
+  assert.ok(procedures.length >= 10, `${procedures.length} procedures`);
+  const dataDir = tempDataDir();
+  const app = await launchApp({ display: display.display, dataDir });
+  try {
+    const b = app.browser;
+    // 1366×768 at 200 % zoom leaves a 683×384 CSS-pixel viewport.
+    await b.setWindowRect(0, 0, 683, 384);
+    const tabToTestid = (testid, what) =>
+      tabTo(b, (id) => document.activeElement?.getAttribute('data-testid') === id, what, 60, testid);
+    const check = async (where) => {
+      await assertNoHorizontalScroll(b, where);
+      await assertTextAtLeast(b, 16, where);
+      await assertNoAxeViolations(b, where);
+    };
+    await waitForHeading(b, 'Hồ sơ của bạn');
+    await check('home');
+    for (const p of procedures) {
+      await tabTo(b, () => document.activeElement?.textContent?.includes('Tạo hồ sơ mới'), '“Tạo hồ sơ mới”');
+      await b.keys('Enter');
+      await waitForHeading(b, 'Chọn thủ tục');
+      await tabToTestid('procedure-search', 'the search box');
+      await typeIntoFocused(b, p.code);
+      await b.waitUntil(async () => (await b.$$('[data-testid=procedure]')).length === 1, {
+        timeout: 5000,
+        timeoutMsg: `the search for ${p.code} did not find one procedure`,
+      });
+      await tabTo(b, () => document.activeElement?.getAttribute('data-testid') === 'procedure', 'the procedure');
+      await b.keys('Enter');
+      await waitForHeading(b, p.name);
+      // Walk the steps with "Tiếp"; the first shows what is missing before it goes on.
+      for (const key of ['who', 'who', 'need', 'photos', 'check']) {
+        const step = await (await b.$('[data-testid=guide-step]')).getAttribute('data-step');
+        assert.equal(step, key, `${p.code}: step`);
+        if (key !== 'who' || (await b.$$('.issue')).length > 0) await check(`${p.code} ${key}`);
+        await tabToTestid('guide-next', `“Tiếp” on ${key}`);
+        await b.keys('Enter');
+      }
+      await b.waitUntil(async () => (await (await b.$('[data-testid=guide-step]')).getAttribute('data-step')) === 'send', {
+        timeout: 5000,
+        timeoutMsg: `${p.code}: never reached the send step`,
+      });
+      // Nothing was filled in: the last step says so, and does not send.
+      assert.ok(await (await b.$('[data-testid=not-ready]')).isDisplayed(), `${p.code}: sendable while empty`);
+      await check(`${p.code} send`);
+      await tabToTestid('save-later', '“Lưu và làm tiếp sau”');
+      await b.keys('Enter');
+      await waitForHeading(b, 'Hồ sơ của bạn');
+    }
+    // Help without a network, from the keyboard too.
+    await tabToTestid('open-help', '“Trợ giúp”');
+    await b.keys('Enter');
+    await waitForHeading(b, 'Trợ giúp');
+    assert.match(await (await b.$('[data-testid=support-card]')).getText(), /Gọi hỗ trợ/);
+    await check('help');
+    await b.setWindowRect(0, 0, 1366, 768);
+    await screenshot(b, 'help');
+  } finally {
+    await app.close();
+  }
 });

@@ -278,3 +278,38 @@ export async function assertNoHorizontalScroll(browser, where) {
   }));
   assert.ok(scroll <= width, `${where}: content is ${scroll}px wide in a ${width}px window`);
 }
+
+/** Every piece of text on screen (drawings aside) is set at `px` CSS pixels or more. */
+export async function assertTextAtLeast(browser, px, where) {
+  const small = await browser.execute((min) => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const text = node.textContent.trim();
+      const el = node.parentElement;
+      if (!text || !el || el.closest('svg')) continue;
+      const box = el.getBoundingClientRect();
+      // Screen-reader-only text (a 1-px clip) is not seen.
+      if (box.width <= 1 || box.height <= 1) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden') continue;
+      const size = parseFloat(style.fontSize);
+      if (size < min - 0.01) out.push(`${size}px: ${text.slice(0, 50)}`);
+    }
+    return out;
+  }, px);
+  assert.deepEqual(small, [], `${where}: text smaller than ${px}px`);
+}
+
+/**
+ * Presses Tab (at most `limit` times) until `predicate(arg)` holds in the page (it runs there,
+ * so it sees nothing of the test's variables but `arg`).
+ */
+export async function tabTo(browser, predicate, what, limit = 60, arg = null) {
+  for (let i = 0; i < limit; i++) {
+    await browser.keys('Tab');
+    if (await browser.execute(predicate, arg)) return;
+  }
+  assert.fail(`Tab never reached ${what}`);
+}

@@ -18,6 +18,7 @@ mod procedures;
 mod scan;
 mod secrets;
 mod sending;
+mod support;
 pub mod types;
 mod units;
 mod watch;

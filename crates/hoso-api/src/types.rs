@@ -96,6 +96,18 @@ pub struct ComponentSpec {
     pub reads: bool,
 }
 
+/// The commune's one-stop desk, for "Gọi hỗ trợ".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SupportDesk {
+    /// E.g. "Bộ phận một cửa UBND xã Lũng Cú".
+    pub name: String,
+    pub phone: String,
+    pub address: String,
+    /// Opening hours, as written (e.g. "Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai–thứ Sáu").
+    pub hours: String,
+}
+
 /// What a paper's page says for the form: each field it would change, with what is there now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -851,6 +863,7 @@ pub fn typescript_bindings() -> String {
         ComponentSpec::decl(&cfg),
         PaperLooks::decl(&cfg),
         PaperReading::decl(&cfg),
+        SupportDesk::decl(&cfg),
         FieldKind::decl(&cfg),
         FieldSpec::decl(&cfg),
         SectionSpec::decl(&cfg),

@@ -42,6 +42,16 @@ export type PaperReading = {
  */
 component: string, changes: Array<CardChange>, };
 
+export type SupportDesk = { 
+/**
+ * E.g. "Bộ phận một cửa UBND xã Lũng Cú".
+ */
+name: string, phone: string, address: string, 
+/**
+ * Opening hours, as written (e.g. "Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai–thứ Sáu").
+ */
+hours: string, };
+
 export type FieldKind = "text" | "full_name" | "cccd" | "date" | "sex" | "phone" | "email" | "address" | "select" | "number";
 
 export type FieldSpec = { key: string, label: string, kind: FieldKind, required: boolean, hint: string | null, options: Array<string>, min: number | null, max: number | null, };

@@ -13,6 +13,7 @@ import type {
   CardChange,
   CardProposal,
   PaperReading,
+  SupportDesk,
   Dossier,
   DossierList,
   DossierListItem,
@@ -605,6 +606,19 @@ export class FakeBackend implements Backend {
     this.log('setSendingPaused', paused);
     this.portal = { ...this.portal, paused };
     return this.portal;
+  }
+
+  desk: SupportDesk = { name: '', phone: '', address: '', hours: '' };
+
+  async supportDesk(): Promise<SupportDesk> {
+    this.log('supportDesk', null);
+    return { ...this.desk };
+  }
+
+  async setSupportDesk(desk: SupportDesk): Promise<SupportDesk> {
+    this.log('setSupportDesk', desk);
+    this.desk = { ...desk };
+    return { ...desk };
   }
 
   async portalSettings(): Promise<PortalSettings> {

@@ -1,4 +1,5 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { setLocale } from '../lib/i18n/index.svelte';
@@ -7,6 +8,7 @@ import { FakeBackend, freeFee } from '../test/fake-backend';
 import App from '../App.svelte';
 import DossierEditor from './DossierEditor.svelte';
 import Guided from './Guided.svelte';
+import Help from './Help.svelte';
 import Archive from './Archive.svelte';
 import Home from './Home.svelte';
 import Settings from './Settings.svelte';
@@ -144,6 +146,40 @@ describe('guided flow', () => {
     await fireEvent.click(within(screen.getByTestId('guide-checklist')).getByText('Nộp hồ sơ'));
     expect(await screen.findByTestId('not-ready')).toBeTruthy();
     expect(screen.queryByTestId('guided-send')).toBeNull();
+  });
+});
+
+describe('help', () => {
+  it('works offline: the desk to call, the topics of this screen first, searched without diacritics', async () => {
+    const backend = new FakeBackend();
+    render(Help, { backend, screen: 'archive', onBack: () => {} });
+    expect(await screen.findByText(/Chưa có thông tin bộ phận một cửa/)).toBeTruthy();
+    const first = screen.getAllByTestId('help-topic')[0]!;
+    expect(first.dataset.id).toBe('archive');
+    await fireEvent.input(screen.getByTestId('help-search'), { target: { value: 'nop khi khong co mang' } });
+    await waitFor(() => expect(screen.getAllByTestId('help-topic').map((a) => a.dataset.id)).toEqual(['send']));
+    await fireEvent.input(screen.getByTestId('help-search'), { target: { value: 'xyz không có' } });
+    expect(await screen.findByText(/Không tìm thấy chủ đề nào/)).toBeTruthy();
+    cleanup();
+
+    backend.desk = { name: 'Bộ phận một cửa UBND xã Lũng Cú', phone: '0219 3861 234', address: 'Xã Lũng Cú', hours: 'Sáng 7:30–11:30' };
+    render(Help, { backend, screen: null, onBack: () => {} });
+    const phone = await screen.findByTestId('support-phone');
+    expect(phone.getAttribute('href')).toBe('tel:02193861234');
+    expect(within(screen.getByTestId('support-card')).getByText('Bộ phận một cửa UBND xã Lũng Cú')).toBeTruthy();
+  });
+
+  it('keeps the desk an official enters in Settings', async () => {
+    const backend = new FakeBackend();
+    render(Settings, { backend, onBack: () => {} });
+    // Typed once what is stored has been shown.
+    await waitFor(() => expect(backend.calls.some((c) => c.cmd === 'supportDesk')).toBe(true));
+    await tick();
+    await fireEvent.input(await screen.findByTestId('desk-name'), { target: { value: 'Bộ phận một cửa UBND xã A' } });
+    await fireEvent.input(screen.getByTestId('desk-phone'), { target: { value: '0219 3861 234' } });
+    await fireEvent.click(screen.getByTestId('desk-save'));
+    await waitFor(() => expect(backend.desk.name).toBe('Bộ phận một cửa UBND xã A'));
+    expect(backend.desk.phone).toBe('0219 3861 234');
   });
 });
 

@@ -35,3 +35,27 @@ fn rusqlite_user_version(db: &std::path::Path, v: u32) {
     let conn = rusqlite::Connection::open(db).expect("raw");
     conn.pragma_update(None, "user_version", v).expect("bump");
 }
+
+#[test]
+fn the_support_desk_is_kept_with_the_data_and_a_bad_phone_number_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let hoso = crate::open(dir.path());
+    assert_eq!(hoso.support_desk().expect("desk"), hoso_api::types::SupportDesk::default());
+    let desk = hoso_api::types::SupportDesk {
+        name: "  Bộ phận một cửa UBND xã Lũng Cú ".into(),
+        phone: "0219 3861 234".into(),
+        address: "Thôn Lũng Cú, Xã Lũng Cú, Tỉnh Tuyên Quang".into(),
+        hours: "Sáng 7:30–11:30, chiều 13:30–17:00".into(),
+    };
+    let saved = hoso.set_support_desk(&desk).expect("set");
+    assert_eq!(saved.name, "Bộ phận một cửa UBND xã Lũng Cú");
+    drop(hoso);
+    let hoso = crate::open(dir.path());
+    assert_eq!(hoso.support_desk().expect("desk"), saved, "kept in the data folder");
+    for bad in ["12345", "0219-3861-234", "phone", "+84 219 3861 234 567 890"] {
+        let e = hoso
+            .set_support_desk(&hoso_api::types::SupportDesk { phone: bad.into(), ..saved.clone() });
+        assert_eq!(e.expect_err(bad).code, hoso_api::ErrorCode::InvalidInput, "{bad}");
+    }
+    assert_eq!(hoso.support_desk().expect("desk"), saved, "a refused change changes nothing");
+}

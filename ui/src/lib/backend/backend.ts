@@ -11,6 +11,7 @@ import type {
   BundleInfo,
   CardProposal,
   PaperReading,
+  SupportDesk,
   Dossier,
   DossierList,
   FieldChange,
@@ -115,6 +116,9 @@ export interface Backend {
   /** "Gửi ngay": try every waiting dossier now. */
   sendNow(): Promise<void>;
   portalSettings(): Promise<PortalSettings>;
+  /** The commune's one-stop desk for "Gọi hỗ trợ" (all empty until set in Settings). */
+  supportDesk(): Promise<SupportDesk>;
+  setSupportDesk(desk: SupportDesk): Promise<SupportDesk>;
   setPortal(url: string, token: string | null): Promise<PortalSettings>;
   /** Saves the receipt PDF of a dossier the portal has; returns the file's path. */
   saveReceipt(id: string): Promise<string>;

@@ -43,6 +43,11 @@ describe('message catalogue', () => {
     setLocale('vi');
   });
 
+  it('says in every Vietnamese error message what to do about it', () => {
+    setLocale('vi');
+    for (const c of errorCodes) expect(t(`error.${c}`), c).toMatch(/[Hh]ãy |bấm /);
+  });
+
   it('fills placeholders and defaults to Vietnamese', () => {
     setLocale('vi');
     expect(t('badge.missing', { count: 2 })).toBe('Còn thiếu 2 mục');
