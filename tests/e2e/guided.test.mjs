@@ -240,3 +240,67 @@ test('every bundled procedure goes step by step by keyboard alone on a 200 % zoo
     await app.close();
   }
 });
+
+test('a dossier is filled in and queued by keyboard alone on a 200 % zoomed 1366×768 screen', async () => {
+  const dataDir = tempDataDir();
+  const env = { ...process.env, HOSO_DATA_DIR: dataDir };
+  const app = await launchApp({ display: display.display, dataDir });
+  try {
+    const b = app.browser;
+    await b.setWindowRect(0, 0, 683, 384);
+    const byTestid = (id) => document.activeElement?.getAttribute('data-testid') === id;
+    const byKey = (key) => document.activeElement?.getAttribute('data-key') === key;
+    const typeInto = async (key, text) => {
+      await tabTo(b, byKey, key, 60, key);
+      await typeIntoFocused(b, text);
+    };
+    const nextStep = async (to) => {
+      await tabTo(b, byTestid, '“Tiếp”', 60, 'guide-next');
+      await b.keys('Enter');
+      await b.waitUntil(async () => (await (await b.$('[data-testid=guide-step]')).getAttribute('data-step')) === to, {
+        timeout: 10_000,
+        timeoutMsg: `never reached ${to}`,
+      });
+    };
+    await waitForHeading(b, 'Hồ sơ của bạn');
+    await tabTo(b, () => document.activeElement?.textContent?.includes('Tạo hồ sơ mới'), '“Tạo hồ sơ mới”');
+    await b.keys('Enter');
+    await tabTo(b, byTestid, 'the search box', 60, 'procedure-search');
+    await typeIntoFocused(b, '2.000884');
+    await b.waitUntil(async () => (await b.$$('[data-testid=procedure]')).length === 1, { timeout: 5000 });
+    await tabTo(b, byTestid, 'the procedure', 60, 'procedure');
+    await b.keys('Enter');
+    await waitForHeading(b, 'Chứng thực chữ ký trong các giấy tờ, văn bản');
+
+    await typeInto('applicant.full_name', 'Nguyễn Thị Hoa');
+    await typeInto('applicant.cccd', '001190012345');
+    await typeInto('applicant.dob', '05091990');
+    await tabTo(b, (name) => document.activeElement?.getAttribute('name') === name, 'the sex', 60, 'f-applicant.sex');
+    // Arrow keys move the choice within a radio group.
+    await b.keys('ArrowRight');
+    await typeInto('applicant.address', 'Thôn Lũng Cú, Xã Lũng Cú, Tỉnh Tuyên Quang');
+    await typeInto('applicant.phone', '0912345678');
+    await nextStep('need');
+    await nextStep('photos');
+    // The paper's file input, reached by Tab; choosing the file is the system's own dialog,
+    // which WebDriver cannot drive, so the test hands the focused input its file.
+    await tabTo(b, (c) => document.activeElement?.getAttribute('data-component') === c, 'the file input', 60, 'van_ban');
+    await (await b.getActiveElement().then((e) => b.$(e))).addValue(path.join(root, 'crates', 'hoso-scan', 'tests', 'fixtures', 'p003_normal.jpg'));
+    await b.waitUntil(async () => (await b.$$('[data-testid=page][data-state=done]')).length === 1, {
+      timeout: 60_000,
+      timeoutMsg: 'the photo was never made into a page',
+    });
+    await nextStep('check');
+    await typeInto('document.name', 'Giấy ủy quyền');
+    await nextStep('send');
+    await tabTo(b, byTestid, '“Nộp hồ sơ”', 60, 'guided-send');
+    await b.keys('Enter');
+    await (await b.$('[data-testid=guided-done]')).waitForDisplayed({ timeout: 15_000 });
+    await screenshot(b, 'guided-keyboard-sent');
+    const list = JSON.parse(execFileSync(cli, ['--json', 'list'], { env }).toString()).items;
+    assert.equal(list.length, 1);
+    assert.equal(list[0].state, 'queued');
+  } finally {
+    await app.close();
+  }
+});

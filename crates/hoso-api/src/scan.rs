@@ -133,7 +133,9 @@ impl Hoso {
         match hoso_scan::scan(&bytes, &opts) {
             Ok(s) => {
                 let mut scan = page_scan(&s, mode, corners.is_none());
-                if self.looks_of(id, &p.component_code).is_some_and(|l| !fits(l, s.kind)) {
+                // A cut-off page's outline is not the page's, so its shape says nothing.
+                let cut = s.flags.contains(&hoso_scan::Flag::CutOff);
+                if !cut && self.looks_of(id, &p.component_code).is_some_and(|l| !fits(l, s.kind)) {
                     scan.flags.push(WRONG_PAPER.to_owned());
                 }
                 let json = serde_json::to_string(&Stored::Made(scan))
