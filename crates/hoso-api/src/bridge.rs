@@ -167,11 +167,14 @@ impl Hoso {
             Aim::Card => None,
             Aim::Paper(code) => Some(code.clone()),
             Aim::NextMissing => {
-                let d = self.dossier(id)?;
-                let specs = d.procedure.as_ref().map(|p| p.components.clone()).unwrap_or_default();
-                let pages = |code: &str| {
-                    d.components.iter().find(|c| c.code == code).map_or(0, |c| c.pages.len())
+                // Straight from the store and the catalogue: the status asks twice a second.
+                let record = self.store().dossier(id).map_err(|e| self.store_err(e))?;
+                let Some(procedure) = self.catalogue.procedure(&record.row.procedure_code) else {
+                    return Ok(None);
                 };
+                let pages =
+                    |code: &str| record.pages.iter().filter(|p| p.component_code == code).count();
+                let specs = &procedure.components;
                 specs
                     .iter()
                     .find(|c| c.required && pages(&c.code) == 0)
