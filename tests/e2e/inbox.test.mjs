@@ -94,6 +94,8 @@ test('a photo copied into a watched folder reaches "Ảnh mới" and goes into a
     await item.click();
     assert.equal(await b.execute(() => document.querySelector('[data-testid=inbox-item] input')?.checked), true);
     await screenshot(b, 'inbox-dialog');
+    const badInbox = await axeViolations(b, 'inbox-dialog');
+    assert.deepEqual(badInbox, [], `axe: ${JSON.stringify(badInbox, null, 2)}`);
     await (await b.$('[data-testid=inbox-add]')).click();
     await b.waitUntil(
       async () =>
