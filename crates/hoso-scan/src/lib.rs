@@ -379,20 +379,23 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
             edge_runs: quality::edge_runs(&small, paper),
             dpi: if found { quality::dpi_of(&corners, wmm, hmm) } else { 0.0 },
         };
-        if m.paper < quality::MIN_PAPER {
-            flags.push(Flag::Dark);
-        }
-        if m.blur > quality::MAX_BLUR {
-            flags.push(Flag::Blurry);
-        }
-        if m.glare >= quality::GLARE_SHARE {
-            flags.push(Flag::Glare);
-        }
         if quality::cut_off(&m.edge_runs, found && opts.corners.is_none()) {
+            // The outline found is not the page's, so what was measured inside it says little
+            // about the page: the one thing to do is to take the whole page again.
             flags.push(Flag::CutOff);
-        }
-        if found && m.dpi < quality::MIN_DPI {
-            flags.push(Flag::Small);
+        } else {
+            if m.paper < quality::MIN_PAPER {
+                flags.push(Flag::Dark);
+            }
+            if m.blur > quality::MAX_BLUR {
+                flags.push(Flag::Blurry);
+            }
+            if m.glare >= quality::GLARE_SHARE {
+                flags.push(Flag::Glare);
+            }
+            if found && m.dpi < quality::MIN_DPI {
+                flags.push(Flag::Small);
+            }
         }
         m
     };

@@ -6,11 +6,13 @@
 //!   of the slopes of edge pixels and the contrast between paper and ink.
 //! - **Too dark**: the paper's own level (the median of the per-block paper estimates) before
 //!   it is whitened.
-//! - **Glare**: a patch of the paper far brighter than the rest of it and clipped to white — a
-//!   lamp or the sky reflected, which washes out the ink under it. A smooth gradient across the
-//!   page is not glare: it is divided out with the other lighting.
+//! - **Glare**: a patch of the paper brighter than the rest of it and (nearly) clipped to white —
+//!   a lamp or the sky reflected, which washes out the ink under it. A smooth gradient across
+//!   the page is not glare: it is divided out with the other lighting. On paper already near
+//!   white a reflection stands out less, so a smaller bump counts where the level clips.
 //! - **Cut off**: the paper runs into the photo's edge — a long run of paper-bright pixels
-//!   along a side of the photo, on a photo whose other sides show background.
+//!   along a side of the photo, on a photo whose other sides show background. The outline
+//!   found is then not the page's, so this is the only warning such a photo gets.
 //! - **Too small**: the page covers so few of the photo's pixels that it has fewer than
 //!   [`MIN_DPI`] of them per inch.
 
@@ -116,7 +118,7 @@ pub fn paper_and_glare(bg: &Background) -> (f64, f64) {
         .filter(|&i| {
             let model: f64 = at(i).iter().zip(&fit).map(|(a, b)| a * b).sum();
             let l = f64::from(levels[i]);
-            l >= 246.0 && l - model >= 12.0
+            (l >= 246.0 && l - model >= 12.0) || (l >= 250.0 && l - model >= 6.0)
         })
         .count();
     (median, glare as f64 / levels.len() as f64)

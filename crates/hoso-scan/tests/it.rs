@@ -201,9 +201,11 @@ fn quality_flags(bytes: &[u8]) -> Vec<Flag> {
 
 #[test]
 fn good_photos_raise_no_quality_warning() {
-    for name in ["p003_normal.jpg", "p021_normal.jpg", "p028_idcard.jpg", "p030_noexif.jpg"] {
+    for name in ["p003_normal.jpg", "p021_normal.jpg", "p030_noexif.jpg"] {
         assert_eq!(quality_flags(&fixture(name)), Vec::<Flag>::new(), "{name}");
     }
+    // The corpus generator lights every card with a reflection (its `glare` of 0.35).
+    assert_eq!(quality_flags(&fixture("p028_idcard.jpg")), vec![Flag::Glare]);
 }
 
 #[test]
@@ -230,19 +232,10 @@ fn each_degraded_photo_raises_its_own_warning() {
                 Degradation::Small => Flag::Small,
             };
             let flags = quality_flags(&jpeg(&degrade(&img, d, bbox, seed as u64)).unwrap());
-            // Glare is told from the paper around it; on paper already near white (p021's is
-            // at 239 of 255) a reflection does not stand out, and is missed (the benchmark
-            // measures how often).
-            if !(d == Degradation::Glare && stem == "p021_normal") {
-                assert!(flags.contains(&expected), "{stem} {d:?}: {flags:?}");
-            }
-            // Only the warning the degradation calls for: a smaller photo is also softer, and
-            // on a cut page the outline found is not the page's, so its other measures are off.
-            let allowed: &[Flag] = match d {
-                Degradation::Small => &[Flag::Small, Flag::Blurry],
-                Degradation::CutOff => &[Flag::CutOff, Flag::Small, Flag::Blurry, Flag::Dark],
-                _ => &[expected],
-            };
+            assert!(flags.contains(&expected), "{stem} {d:?}: {flags:?}");
+            // Only the warning the degradation calls for (a smaller photo is also softer).
+            let allowed: &[Flag] =
+                if d == Degradation::Small { &[Flag::Small, Flag::Blurry] } else { &[expected] };
             assert!(flags.iter().all(|f| allowed.contains(f)), "{stem} {d:?}: {flags:?}");
         }
     }
