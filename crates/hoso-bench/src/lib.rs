@@ -1,4 +1,5 @@
-//! What the benchmark binaries share: a deterministic generator and percentiles.
+//! What the benchmark binaries share: a deterministic generator, percentiles, and a map over
+//! items on a few threads.
 
 /// A small deterministic generator (xorshift), so every run builds the same data.
 #[derive(Debug, Clone)]
@@ -26,9 +27,45 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)]
 }
 
+/// `f` over every item on `threads` threads (each takes the next item when it is free); the
+/// results in the items' order.
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let out = std::sync::Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(i, item);
+                    out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, r));
+                }
+            });
+        }
+    });
+    let mut out = out.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parallel_map_keeps_the_items_order() {
+        let items: Vec<u64> = (0..100).collect();
+        assert_eq!(
+            parallel_map(&items, 3, |i, v| (i as u64) * 1000 + v * 2),
+            (0..100).map(|v| v * 1002).collect::<Vec<_>>()
+        );
+        assert!(parallel_map(&[] as &[u8], 2, |_, v| *v).is_empty());
+    }
 
     #[test]
     fn percentiles_take_the_nearest_rank() {

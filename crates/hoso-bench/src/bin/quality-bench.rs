@@ -14,9 +14,9 @@
 //! truth is their name's kind, and the generator's reflection on every card).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
+use hoso_bench::parallel_map;
 use hoso_scan::synth::{self, Degradation, RgbImage};
 use hoso_scan::{DocKind, Flag, ScanOptions};
 
@@ -155,39 +155,28 @@ fn main() -> Result<()> {
     }
     println!("photos: {} from {}", photos.len(), dir.display());
 
-    // Build every case (originals, then each normal photo's degradations) on `threads` threads.
-    let cases = Mutex::new(Vec::<Case>::new());
-    let next = Mutex::new(0usize);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| -> Result<()> {
-                loop {
-                    let i = {
-                        let mut n = next.lock().expect("lock");
-                        *n += 1;
-                        *n - 1
-                    };
-                    let Some(path) = photos.get(i) else { return Ok(()) };
-                    let bytes = std::fs::read(path)?;
-                    let name = path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    let truth = original_truth(path);
-                    let mut made = vec![Case { name: name.clone(), bytes: bytes.clone(), truth }];
-                    // Degrade only ordinary photos: a hard case degraded again says little.
-                    if name.ends_with("_normal")
-                        && let Some(bbox) = page_box(&bytes)
-                    {
-                        let img = synth::upright(&bytes)?;
-                        made.extend(degrade(&name, &img, truth, bbox, i as u64 + 1)?);
-                    }
-                    cases.lock().expect("lock").extend(made);
-                }
-            });
+    // Every case (originals, then each normal photo's degradations), on `threads` threads.
+    let made = parallel_map(&photos, threads, |i, path| -> Result<Vec<Case>> {
+        let bytes = std::fs::read(path)?;
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let truth = original_truth(path);
+        let mut made = vec![Case { name: name.clone(), bytes: bytes.clone(), truth }];
+        // Degrade only ordinary photos: a hard case degraded again says little.
+        if name.ends_with("_normal")
+            && let Some(bbox) = page_box(&bytes)
+        {
+            let img = synth::upright(&bytes)?;
+            made.extend(degrade(&name, &img, truth, bbox, i as u64 + 1)?);
         }
+        Ok(made)
     });
-    let mut cases = cases.into_inner().expect("lock");
+    let mut cases = Vec::new();
+    for (path, m) in photos.iter().zip(made) {
+        match m {
+            Ok(m) => cases.extend(m),
+            Err(e) => println!("{}: left out ({e})", path.display()),
+        }
+    }
     cases.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(dir) = &dump {
         std::fs::create_dir_all(dir)?;
@@ -197,25 +186,7 @@ fn main() -> Result<()> {
     }
 
     // Scan every case, `threads` at a time.
-    let results = Mutex::new(vec![None; cases.len()]);
-    let next = Mutex::new(0usize);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                loop {
-                    let i = {
-                        let mut n = next.lock().expect("lock");
-                        *n += 1;
-                        *n - 1
-                    };
-                    let Some(case) = cases.get(i) else { return };
-                    let r = flags_of(&case.bytes).ok();
-                    results.lock().expect("lock")[i] = r;
-                }
-            });
-        }
-    });
-    let results = results.into_inner().expect("lock");
+    let results = parallel_map(&cases, threads, |_, case| flags_of(&case.bytes).ok());
 
     println!("\nper photo: truth (Y/n/-) and warning raised (! = raised)");
     println!(

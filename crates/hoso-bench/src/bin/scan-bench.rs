@@ -96,18 +96,9 @@ fn main() -> Result<()> {
     // A batch on 1 thread and on every core.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let batch = |threads: usize| {
-        let next = std::sync::atomic::AtomicUsize::new(0);
         let t0 = Instant::now();
-        std::thread::scope(|sc| {
-            for _ in 0..threads {
-                sc.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(d) = data.get(i) else { break };
-                        let _ = hoso_scan::scan(d, &ScanOptions::default());
-                    }
-                });
-            }
+        hoso_bench::parallel_map(&data, threads, |_, d| {
+            let _ = hoso_scan::scan(d, &ScanOptions::default());
         });
         t0.elapsed().as_secs_f64() * 1000.0
     };
