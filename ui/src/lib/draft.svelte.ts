@@ -84,6 +84,17 @@ export class DossierDraft {
     this.values = { ...d.values };
   }
 
+  /**
+   * The problem to show next to a field: once it has a value, or once `shown` (the person
+   * left the field, or asked to see everything missing) — an empty form is not nagged at.
+   */
+  issueOf(field: FieldSpec, shown: boolean): FieldIssue | undefined {
+    const issue = this.issues.find((i) => i.key === field.key);
+    if (!issue) return undefined;
+    const hasValue = (this.values[field.key] ?? '').trim() !== '';
+    return hasValue || shown ? issue : undefined;
+  }
+
   edit(field: FieldSpec, value: string): void {
     this.setValue(field.key, value);
   }
