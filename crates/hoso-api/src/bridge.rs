@@ -12,7 +12,7 @@ use std::sync::{Arc, Weak};
 
 use std::sync::Mutex;
 
-use crate::types::{BridgePhone, BridgeStatus, CardProposal, LanAddress};
+use crate::types::{BridgePhone, BridgeStatus, CardProposal, Dossier, LanAddress};
 use crate::{ApiError, ErrorCode, Hoso, Result, media_type_of};
 
 /// Environment variable naming the address the bridge listens on by default (tests use
@@ -137,7 +137,7 @@ impl Hoso {
     /// still without a page) or a paper's code.
     pub fn bridge_aim(&self, id: &str, aim: &str) -> Result<BridgeStatus> {
         let aim = Aim::parse(aim);
-        self.check_aim(id, &aim)?;
+        check_aim(&self.dossier(id)?, &aim)?;
         {
             let slot = self.bridge_slot();
             let open = slot.as_ref().filter(|o| o.guided && o.dossier == id).ok_or_else(|| {
@@ -146,19 +146,6 @@ impl Hoso {
             *open.aim.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = aim;
         }
         self.bridge_status().ok_or_else(|| ApiError::new(ErrorCode::NotFound, "bridge closed"))
-    }
-
-    fn check_aim(&self, id: &str, aim: &Aim) -> Result<()> {
-        let dossier = self.dossier(id)?;
-        if let Aim::Paper(component) = aim
-            && !dossier.components.iter().any(|c| &c.code == component)
-        {
-            return Err(ApiError::new(
-                ErrorCode::UnknownComponent,
-                format!("the dossier has no component {component}"),
-            ));
-        }
-        Ok(())
     }
 
     /// The paper a photo aimed `aim` goes to in dossier `id`; `None` for a card photo.
@@ -193,8 +180,8 @@ impl Hoso {
         address: Option<&str>,
     ) -> Result<BridgeStatus> {
         // Refuse up front what the dossier would refuse for every photo.
-        self.check_aim(id, &aim)?;
         let dossier = self.dossier(id)?;
+        check_aim(&dossier, &aim)?;
         if dossier.state != crate::types::DossierState::Draft {
             return Err(ApiError::new(ErrorCode::NotEditable, "the dossier is not a draft"));
         }
@@ -314,6 +301,19 @@ impl Hoso {
     fn bridge_slot(&self) -> std::sync::MutexGuard<'_, Option<OpenBridge>> {
         self.bridge.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Refuses an aim at a paper the dossier does not have.
+fn check_aim(dossier: &Dossier, aim: &Aim) -> Result<()> {
+    if let Aim::Paper(component) = aim
+        && !dossier.components.iter().any(|c| &c.code == component)
+    {
+        return Err(ApiError::new(
+            ErrorCode::UnknownComponent,
+            format!("the dossier has no component {component}"),
+        ));
+    }
+    Ok(())
 }
 
 /// The URL as a QR code (SVG, black on white, with its quiet zone), sized by the page.

@@ -90,17 +90,24 @@ pub fn pdf_page<'a>(
 
 impl Hoso {
     fn page(&self, id: &str, page_id: i64) -> Result<Page> {
-        let record = self.store().dossier(id).map_err(|e| self.store_err(e))?;
-        record.pages.into_iter().find(|p| p.id == page_id).ok_or_else(|| {
-            ApiError::new(ErrorCode::NotFound, format!("dossier {id} has no page {page_id}"))
-        })
+        self.page_and_looks(id, page_id).map(|(p, _)| p)
     }
 
-    /// What the paper `component` of dossier `id`'s procedure looks like.
-    fn looks_of(&self, id: &str, component: &str) -> Option<hoso_catalogue::Looks> {
-        let record = self.store().dossier(id).ok()?;
-        let procedure = self.catalogue.procedure(&record.row.procedure_code)?;
-        procedure.components.iter().find(|c| c.code == component).map(|c| c.looks)
+    /// A page of dossier `id`, and what its paper looks like (from the catalogue).
+    fn page_and_looks(
+        &self,
+        id: &str,
+        page_id: i64,
+    ) -> Result<(Page, Option<hoso_catalogue::Looks>)> {
+        let record = self.store().dossier(id).map_err(|e| self.store_err(e))?;
+        let procedure = self.catalogue.procedure(&record.row.procedure_code);
+        let page = record.pages.into_iter().find(|p| p.id == page_id).ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("dossier {id} has no page {page_id}"))
+        })?;
+        let looks = procedure
+            .and_then(|p| p.components.iter().find(|c| c.code == page.component_code))
+            .map(|c| c.looks);
+        Ok((page, looks))
     }
 
     /// The original file of a page (the photo as it came in).
@@ -117,7 +124,7 @@ impl Hoso {
     /// automatically; otherwise as the person asked. A photo that cannot be read is recorded
     /// as such (the page stays, with the reason) and the error is returned.
     pub fn scan_page(&self, id: &str, page_id: i64, edit: Option<&PageEdit>) -> Result<Dossier> {
-        let p = self.page(id, page_id)?;
+        let (p, looks) = self.page_and_looks(id, page_id)?;
         if !is_photo(&p.media_type) {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
@@ -135,7 +142,7 @@ impl Hoso {
                 let mut scan = page_scan(&s, mode, corners.is_none());
                 // A cut-off page's outline is not the page's, so its shape says nothing.
                 let cut = s.flags.contains(&hoso_scan::Flag::CutOff);
-                if !cut && self.looks_of(id, &p.component_code).is_some_and(|l| !fits(l, s.kind)) {
+                if !cut && looks.is_some_and(|l| !fits(l, s.kind)) {
                     scan.flags.push(WRONG_PAPER.to_owned());
                 }
                 let json = serde_json::to_string(&Stored::Made(scan))
