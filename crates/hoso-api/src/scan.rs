@@ -71,22 +71,7 @@ pub(crate) fn bad_image(e: &ScanError) -> ApiError {
     ApiError::new(ErrorCode::BadImage, e.to_string())
 }
 
-/// A scanned page as `hoso-pdf` takes it.
-pub fn pdf_page<'a>(
-    width: u32,
-    height: u32,
-    dpi: u32,
-    encoding: &Encoding,
-    data: &'a [u8],
-) -> hoso_pdf::ImagePage<'a> {
-    let kind = match encoding {
-        Encoding::G4 => hoso_pdf::ImageData::G4,
-        Encoding::JpegGray => hoso_pdf::ImageData::JpegGray,
-        Encoding::JpegRgb => hoso_pdf::ImageData::JpegRgb,
-        Encoding::Palette4 => hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette()),
-    };
-    hoso_pdf::ImagePage { width, height, dpi, kind, data }
-}
+pub use hoso_archive::pdf_page;
 
 impl Hoso {
     fn page(&self, id: &str, page_id: i64) -> Result<Page> {
@@ -266,6 +251,7 @@ fn media_of(e: &Encoding) -> &'static str {
         Encoding::G4 => "image/x-ccitt-g4",
         Encoding::JpegGray | Encoding::JpegRgb => "image/jpeg",
         Encoding::Palette4 => "image/x-hoso-palette4",
+        Encoding::Gray4 => "image/x-hoso-gray4",
     }
 }
 

@@ -533,7 +533,7 @@ pub struct PageScan {
     pub width: u32,
     pub height: u32,
     pub dpi: u32,
-    /// `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+    /// `g4`, `gray4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
     pub encoding: String,
     /// `a4`, `a5`, `id_card`, `spread`, `other`, `photo`.
     pub kind: String,

@@ -187,7 +187,7 @@ pub struct PageInfo {
     pub width: u32,
     pub height: u32,
     pub dpi: u32,
-    /// `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+    /// `g4`, `gray4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
     pub encoding: String,
     pub byte_size: u64,
     pub ocr: OcrState,
@@ -570,16 +570,27 @@ pub(crate) fn record_title(r: &Record) -> String {
 
 /// A stored page as `hoso-pdf` takes it.
 pub(crate) fn image_page<'a>(p: &PageInfo, data: &'a [u8]) -> hoso_pdf::ImagePage<'a> {
+    let encoding = p.encoding.parse().unwrap_or(hoso_scan::Encoding::Palette4);
+    pdf_page(p.width, p.height, p.dpi, &encoding, data)
+}
+
+/// A page as `hoso_scan` encoded it, as `hoso-pdf` takes it (passed through, never re-encoded).
+pub fn pdf_page<'a>(
+    width: u32,
+    height: u32,
+    dpi: u32,
+    encoding: &hoso_scan::Encoding,
+    data: &'a [u8],
+) -> hoso_pdf::ImagePage<'a> {
     use hoso_scan::Encoding;
-    let kind = match p.encoding.parse() {
-        Ok(Encoding::G4) => hoso_pdf::ImageData::G4,
-        Ok(Encoding::JpegGray) => hoso_pdf::ImageData::JpegGray,
-        Ok(Encoding::JpegRgb) => hoso_pdf::ImageData::JpegRgb,
-        Ok(Encoding::Palette4) | Err(_) => {
-            hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette())
-        }
+    let kind = match encoding {
+        Encoding::G4 => hoso_pdf::ImageData::G4,
+        Encoding::JpegGray => hoso_pdf::ImageData::JpegGray,
+        Encoding::JpegRgb => hoso_pdf::ImageData::JpegRgb,
+        Encoding::Palette4 => hoso_pdf::ImageData::Palette4(*hoso_scan::EncodedPage::palette()),
+        Encoding::Gray4 => hoso_pdf::ImageData::Gray2,
     };
-    hoso_pdf::ImagePage { width: p.width, height: p.height, dpi: p.dpi, kind, data }
+    hoso_pdf::ImagePage { width, height, dpi, kind, data }
 }
 
 /// Reads the text of an image file (PNG, JPEG, TIFF) with Tesseract as the archive reads its

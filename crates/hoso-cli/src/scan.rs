@@ -26,6 +26,9 @@ pub struct PhotoReport {
     pub pdf_bytes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
+    /// How the page is stored: `g4`, `gray4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<hoso_scan::Encoding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<hoso_scan::DocKind>,
     pub flags: Vec<hoso_scan::Flag>,
@@ -134,6 +137,7 @@ fn one(
         bytes: 0,
         pdf_bytes: 0,
         mode: None,
+        encoding: None,
         kind: None,
         flags: Vec::new(),
         corners: None,
@@ -154,6 +158,7 @@ fn one(
             rep.bytes = s.page.data.len();
             rep.pdf_bytes = pdf.len();
             rep.mode = Some(s.mode);
+            rep.encoding = Some(s.page.encoding.clone());
             rep.kind = Some(s.kind);
             rep.flags = s.flags.clone();
             rep.corners = Some(corners);

@@ -1,5 +1,5 @@
 //! A component's PDF: scanned pages in order, each image passed through in its own compression
-//! (CCITT G4, JPEG, or a deflated 4-colour palette — never re-encoded), on a page of its
+//! (CCITT G4, JPEG, or deflated 2-bit grey or 4-colour palette — never re-encoded), on a page of its
 //! physical size (pixels ÷ DPI). The same pages and title always give the same bytes: the
 //! file identifier that PDF writers usually draw at random is derived from the content.
 
@@ -20,6 +20,8 @@ pub enum ImageData {
     JpegRgb,
     /// 2 bits per pixel, rows padded to a byte, zlib; the colours of the indices 0..4.
     Palette4([[u8; 3]; 4]),
+    /// 2 bits per pixel grey, 0 = black to 3 = white, rows padded to a byte, zlib.
+    Gray2,
 }
 
 /// One page: an image and its resolution.
@@ -71,6 +73,11 @@ fn image_object(p: &ImagePage<'_>) -> ExternalXObject {
                     DictItem::String { data: table, literal: false },
                 ]),
             );
+            dict.insert("BitsPerComponent".into(), DictItem::Int(2));
+            dict.insert("Filter".into(), name("FlateDecode"));
+        }
+        ImageData::Gray2 => {
+            dict.insert("ColorSpace".into(), name("DeviceGray"));
             dict.insert("BitsPerComponent".into(), DictItem::Int(2));
             dict.insert("Filter".into(), name("FlateDecode"));
         }

@@ -189,6 +189,23 @@ pub fn tone_gray(flat: &Gray, white: u8) -> Gray {
     Gray { w: flat.w, h: flat.h, data: flat.data.iter().map(|&v| lut[v as usize]).collect() }
 }
 
+/// A toned grey page ([`tone_gray`]) in four levels, as indices into
+/// [`crate::encode::GRAY4_LEVELS`]: a pixel is paper only when nearly white, and ink already
+/// from the dark greys, so thin and faint strokes keep their weight (the cut points were set by
+/// the OCR line error of the benchmark corpus).
+pub fn four_levels(toned: &Gray) -> Vec<u8> {
+    let mut lut = [0u8; 256];
+    for (v, o) in lut.iter_mut().enumerate() {
+        *o = match v {
+            0..60 => 0,
+            60..150 => 1,
+            150..230 => 2,
+            _ => 3,
+        };
+    }
+    toned.data.iter().map(|&v| lut[usize::from(v)]).collect()
+}
+
 /// A bilevel page: true = ink. Single isolated ink pixels are dropped (they are noise, and cost
 /// bytes in G4).
 pub fn binarize(flat: &Gray, threshold: u8) -> Vec<bool> {
@@ -267,6 +284,12 @@ pub fn palette(rgb: &Rgb, flat: &Gray, threshold: u8, bg: &Background) -> (Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_levels_keep_dark_greys_as_ink_and_only_near_white_as_paper() {
+        let toned = Gray { w: 8, h: 1, data: vec![0, 59, 60, 149, 150, 229, 230, 255] };
+        assert_eq!(four_levels(&toned), [0, 0, 1, 1, 2, 2, 3, 3]);
+    }
 
     #[test]
     fn a_shadow_is_flattened_and_ink_stays_dark() {

@@ -436,30 +436,35 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     let thumb_of = |px: &dyn Fn(usize) -> u8| {
         if opts.thumbnail { thumbnail(w, h, px) } else { Vec::new() }
     };
+    // Text and line art in four grey levels, losslessly: far smaller than JPEG, whose cost on
+    // such a page is the text's edges, and free of its ringing. Photographs stay JPEG.
+    let gray_page = || {
+        let toned = clean::tone_gray(&flat, GRAY_WHITE);
+        if tonal_share(&flat) < MAX_TONAL_FOR_LEVELS {
+            let levels = clean::four_levels(&toned);
+            let thumb = thumb_of(&|i| encode::GRAY4_LEVELS[usize::from(levels[i])]);
+            (Encoding::Gray4, encode::pack2(&levels, w, h), thumb)
+        } else {
+            let thumb = thumb_of(&|i| toned.data[i]);
+            (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), thumb)
+        }
+    };
     let (encoding, data, thumb) = match mode {
         Mode::Bw | Mode::Auto => {
             let ink = clean::binarize(&flat, bw_threshold);
             let thumb = thumb_of(&|i| if ink[i] { 0 } else { 255 });
             (Encoding::G4, encode::g4(&ink, w, h), thumb)
         }
-        Mode::Gray => {
-            let toned = clean::tone_gray(&flat, GRAY_WHITE);
-            let thumb = thumb_of(&|i| toned.data[i]);
-            (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), thumb)
-        }
+        Mode::Gray => gray_page(),
         Mode::Color => match &palette {
             Some((idx, _)) => {
                 let colours = encode::EncodedPage::palette().as_flattened().to_vec();
                 let luma = image::Rgb { w: 4, h: 1, data: colours }.to_gray().data;
                 let thumb = thumb_of(&|i| luma[usize::from(idx[i] & 3)]);
-                (Encoding::Palette4, encode::palette4(idx, w, h), thumb)
+                (Encoding::Palette4, encode::pack2(idx, w, h), thumb)
             }
-            None => {
-                // Decoded without colour (cannot happen through `scan`): fall back to grey.
-                let toned = clean::tone_gray(&flat, GRAY_WHITE);
-                let thumb = thumb_of(&|i| toned.data[i]);
-                (Encoding::JpegGray, encode::jpeg_gray(&toned, opts.dpi, GRAY_QUALITY), thumb)
-            }
+            // Decoded without colour (cannot happen through `scan`): fall back to grey.
+            None => gray_page(),
         },
     };
     clock.lap(t, "encode");
@@ -527,6 +532,34 @@ fn mid_tone_share(flat: &image::Gray) -> f64 {
     mid as f64 / (flat.data.len() / 7).max(1) as f64
 }
 
+/// Tiles of a page (32 px a side, 4 mm at 200 dpi) more than half in the middle tones: text
+/// has none, a photograph on the page fills many (a 3×4 cm portrait is 2 % of an A4).
+const TONAL_TILE: usize = 32;
+/// At this share of tonal tiles, a grey page is kept in JPEG rather than in four grey levels.
+const MAX_TONAL_FOR_LEVELS: f64 = 0.008;
+
+/// The share of a flattened page's tiles that are mostly middle tones (see [`TONAL_TILE`]).
+fn tonal_share(flat: &image::Gray) -> f64 {
+    let (w, h) = (flat.w as usize, flat.h as usize);
+    let (tx, ty) = (w / TONAL_TILE, h / TONAL_TILE);
+    if tx == 0 || ty == 0 {
+        return 0.0;
+    }
+    let mut mid = vec![0u32; tx];
+    let mut tonal = 0usize;
+    for (y, row) in flat.data.chunks_exact(w).enumerate().take(ty * TONAL_TILE) {
+        for (t, tile) in row.chunks_exact(TONAL_TILE).take(tx).enumerate() {
+            mid[t] += tile.iter().filter(|&&v| (70..200).contains(&v)).count() as u32;
+        }
+        if y % TONAL_TILE == TONAL_TILE - 1 {
+            let half = (TONAL_TILE * TONAL_TILE / 2) as u32;
+            tonal += mid.iter().filter(|&&n| n > half).count();
+            mid.fill(0);
+        }
+    }
+    tonal as f64 / (tx * ty) as f64
+}
+
 /// Bilinear read of a grey image at continuous coordinates (pixel centres at .5).
 fn sample_gray(g: &image::Gray, x: f64, y: f64) -> Option<f32> {
     let (sx, sy) = (x - 0.5, y - 0.5);
@@ -544,6 +577,32 @@ fn sample_gray(g: &image::Gray, x: f64, y: f64) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_photograph_makes_a_page_tonal() {
+        // Text: thin dark strokes with grey edges on white paper.
+        let (w, h) = (640u32, 640u32);
+        let mut page = image::Gray::new(w, h, 250);
+        for y in (20..h).step_by(24) {
+            for x in 0..w {
+                let i = (y * w + x) as usize;
+                page.data[i] = 20;
+                page.data[i + w as usize] = 120;
+                page.data[i - w as usize] = 150;
+            }
+        }
+        assert_eq!(tonal_share(&page), 0.0);
+        // A 128×160 photograph of smooth mid-tones: 20 of the 400 tiles.
+        for y in 0..160 {
+            for x in 0..128 {
+                page.data[(y * w + x) as usize] = (90 + (x + y) / 4) as u8;
+            }
+        }
+        let share = tonal_share(&page);
+        assert!((share - 20.0 / 400.0).abs() < 1e-9, "{share}");
+        assert!(share >= MAX_TONAL_FOR_LEVELS);
+        assert_eq!(tonal_share(&image::Gray::new(20, 20, 128)), 0.0, "smaller than a tile");
+    }
 
     /// The corners of a `wmm`×`hmm` page `dist` mm in front of a pinhole camera with focal
     /// length `f` px, tilted `tilt` radians about the horizontal axis, in a 4000×3000 photo.

@@ -65,9 +65,36 @@ fn an_id_card_gets_its_physical_size() {
     let s = scan(&fixture("p028_idcard.jpg"), &opts(Mode::Gray)).unwrap();
     assert_eq!(s.kind, DocKind::IdCard);
     assert_eq!((s.page.width, s.page.height), (674, 425));
+    // Its portrait is a photograph: grey tones, not four levels.
     assert_eq!(s.page.encoding, Encoding::JpegGray);
     let e = corner_error(&s.corners, &truth("p028_idcard"));
     assert!(e < 8.0, "corner error {e:.1}");
+}
+
+#[test]
+fn a_grey_text_page_is_kept_in_four_grey_levels_far_smaller_than_jpeg() {
+    let s = scan(&fixture("p003_normal.jpg"), &opts(Mode::Gray)).unwrap();
+    assert_eq!(s.mode, Mode::Gray);
+    assert_eq!(s.page.encoding, Encoding::Gray4);
+    let page = hoso_scan::encode::decode_page(&s.page).expect("unpacks");
+    let mut count = [0usize; 4];
+    for &v in &page.data {
+        let level = hoso_scan::encode::GRAY4_LEVELS.iter().position(|&l| l == v);
+        count[level.expect("one of the four levels")] += 1;
+    }
+    let all = page.data.len() as f64;
+    assert!(count[3] as f64 > 0.8 * all, "white paper: {count:?}");
+    assert!(count[0] as f64 > 0.005 * all, "black ink: {count:?}");
+    assert!(count[1] > 1000 && count[2] > 1000, "the edges of strokes in grey: {count:?}");
+    // The same page in JPEG, as grey photographs are kept, is several times larger.
+    let jpeg = hoso_scan::encode::jpeg_gray(&page, 200, 45);
+    assert!(
+        s.page.data.len() * 2 < jpeg.len(),
+        "{} bytes in four levels, {} in JPEG",
+        s.page.data.len(),
+        jpeg.len()
+    );
+    assert!(s.page.data.len() < 100_000, "{} bytes", s.page.data.len());
 }
 
 #[test]

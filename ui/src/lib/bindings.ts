@@ -107,7 +107,7 @@ detected: boolean, photoWidth: number, photoHeight: number,
  */
 width: number, height: number, dpi: number, 
 /**
- * `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+ * `g4`, `gray4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
  */
 encoding: string, 
 /**
@@ -309,7 +309,7 @@ export type ArchivePage = { id: number,
  */
 position: number, sourceName: string, sourceSha256: string, width: number, height: number, dpi: number, 
 /**
- * `g4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
+ * `g4`, `gray4`, `jpeg_gray`, `jpeg_rgb` or `palette4`.
  */
 encoding: string, byteSize: number, ocr: OcrState, 
 /**

@@ -55,6 +55,21 @@ fn a_birth_certificate_photo_proposes_the_childs_details_and_the_mother_as_appli
         ],
         "the sex was already Nam, so it is not proposed"
     );
+    // Made into a grey page instead (four grey levels), it reads the same.
+    let grey = hoso_api::types::PageEdit {
+        mode: hoso_api::types::ScanMode::Gray,
+        corners: Some(s.corners),
+        turn: 0,
+    };
+    let d2 = hoso.scan_page(&d.id, page, Some(&grey)).expect("grey");
+    let g = d2.components.iter().find(|c| c.code == "giay_chung_sinh").expect("paper").pages[0]
+        .scan
+        .clone()
+        .expect("scan");
+    assert_eq!(g.encoding, "gray4");
+    let again = hoso.read_paper(&d.id, page).expect("read grey");
+    let proposed: Vec<&str> = again.changes.iter().map(|c| c.proposed.as_str()).collect();
+    assert_eq!(proposed, got.iter().map(|c| c.2).collect::<Vec<_>>());
     // Only papers HoSo knows how to read are read.
     let d =
         hoso.add_page(&d.id, "to_khai", &certificate_photo(), "image/jpeg", "tk.jpg").expect("add");

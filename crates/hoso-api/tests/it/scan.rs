@@ -57,7 +57,7 @@ fn a_photo_becomes_a_clean_a4_page_and_can_be_adjusted_by_hand() {
     let t = pages(&d)[0].scan.clone().expect("scan");
     assert_eq!((t.width, t.height), (2339, 1654));
     assert_eq!(t.used, ScanMode::Gray);
-    assert_eq!(t.encoding, "jpeg_gray");
+    assert_eq!(t.encoding, "gray4", "a text page in grey: four levels, losslessly");
     assert!(!t.detected);
     assert_eq!(t.corners[0], s.corners[3], "the old bottom-left is the new top-left");
 

@@ -291,6 +291,62 @@ fn scan_writes_a_pdf_corners_and_a_report_per_photo_and_one_combined_pdf() {
 }
 
 #[test]
+fn a_grey_text_page_is_a_small_pdf_of_four_grey_levels_that_renders_as_scanned() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../hoso-scan/tests/fixtures/p021_normal.jpg");
+    let out = dir.path().join("pages");
+    let run = hoso(
+        dir.path(),
+        &["scan", "--mode", "gray", "--out", out.to_str().unwrap(), photo.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let p = &report["photos"][0];
+    assert_eq!((p["mode"].as_str(), p["encoding"].as_str()), (Some("gray"), Some("gray4")));
+    assert!(p["pdf_bytes"].as_u64().unwrap() < 100_000, "{p}");
+    // Poppler draws the 2-bit grey page in its four levels, with the text in black.
+    let pdf = out.join("p021_normal.pdf");
+    let png = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-scale-to-x", "1654", "-scale-to-y", "2339", "-gray", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    // A binary PGM: "P5", width, height, maxval, one whitespace, then a byte per pixel.
+    let pgm = std::fs::read(dir.path().join("page.pgm")).expect("rendered page");
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+        at += 1;
+    }
+    assert_eq!(fields, ["P5", "1654", "2339", "255"]);
+    // Each pixel counted at its nearest level; Poppler smooths a few where it resamples.
+    let mut count = [0usize; 4];
+    let mut between = 0usize;
+    for &v in &pgm[at..] {
+        let nearest = usize::from((u16::from(v) + 42) / 85);
+        count[nearest] += 1;
+        if [0u8, 85, 170, 255][nearest].abs_diff(v) > 10 {
+            between += 1;
+        }
+    }
+    assert!(between * 20 < pgm.len() - at, "{between} pixels between the four levels");
+    let all = (1654 * 2339) as f64;
+    assert!(count[3] as f64 > 0.8 * all, "mostly white paper: {count:?}");
+    assert!(count[0] as f64 > 0.005 * all, "black text: {count:?}");
+    assert!(count[1] > 1000 && count[2] > 1000, "the strokes' edges in grey: {count:?}");
+}
+
+#[test]
 fn watch_once_prints_a_json_line_per_photo_and_takes_each_content_once() {
     let data = tempfile::tempdir().expect("tmp");
     let inbox = tempfile::tempdir().expect("tmp");
