@@ -252,8 +252,10 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
     let inside = |q: &Pt| {
         q[0] > -margin && q[1] > -margin && q[0] < w as f64 + margin && q[1] < h as f64 + margin
     };
-    // The best few outlines by edge support; the paper check below picks among them.
-    const KEEP: usize = 24;
+    // The best outlines by edge support; the paper check below picks among them. Many are
+    // kept: on a chequered cloth, dozens of outlines along the cloth's lines can out-vote the
+    // one along the page's own edge.
+    const KEEP: usize = 400;
     let mut top: Vec<([Pt; 4], f64, f64)> = Vec::with_capacity(KEEP + 1);
     for (ai, &a) in horiz.iter().enumerate() {
         for &b in &horiz[ai + 1..] {
