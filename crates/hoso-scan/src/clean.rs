@@ -178,6 +178,12 @@ pub fn ink_level(g: &Gray) -> u8 {
 
 /// For a grey page: paper above `white` becomes 255, ink stretched to 0, a gentle curve between.
 pub fn tone_gray(flat: &Gray, white: u8) -> Gray {
+    let lut = tone_lut(flat, white);
+    Gray { w: flat.w, h: flat.h, data: flat.data.iter().map(|&v| lut[v as usize]).collect() }
+}
+
+/// [`tone_gray`]'s curve for this page, level by level.
+fn tone_lut(flat: &Gray, white: u8) -> [u8; 256] {
     let black = ink_level(flat).min(white.saturating_sub(40));
     let mut lut = [0u8; 256];
     for (v, o) in lut.iter_mut().enumerate() {
@@ -186,24 +192,26 @@ pub fn tone_gray(flat: &Gray, white: u8) -> Gray {
         // Slightly darken the mid-tones so thin strokes keep their weight.
         *o = (255.0 * t.powf(1.3)).round() as u8;
     }
-    Gray { w: flat.w, h: flat.h, data: flat.data.iter().map(|&v| lut[v as usize]).collect() }
+    lut
 }
 
-/// A toned grey page ([`tone_gray`]) in four levels, as indices into
+/// The four-level index of a toned grey level (see [`four_levels`]).
+fn four_level(toned: u8) -> u8 {
+    match toned {
+        0..60 => 0,
+        60..150 => 1,
+        150..230 => 2,
+        _ => 3,
+    }
+}
+
+/// A flattened page toned as [`tone_gray`] does, in four levels, as indices into
 /// [`crate::encode::GRAY4_LEVELS`]: a pixel is paper only when nearly white, and ink already
 /// from the dark greys, so thin and faint strokes keep their weight (the cut points were set by
-/// the OCR line error of the benchmark corpus).
-pub fn four_levels(toned: &Gray) -> Vec<u8> {
-    let mut lut = [0u8; 256];
-    for (v, o) in lut.iter_mut().enumerate() {
-        *o = match v {
-            0..60 => 0,
-            60..150 => 1,
-            150..230 => 2,
-            _ => 3,
-        };
-    }
-    toned.data.iter().map(|&v| lut[usize::from(v)]).collect()
+/// the OCR line error of the benchmark corpus). One pass: the curve and the cut are one table.
+pub fn four_levels(flat: &Gray, white: u8) -> Vec<u8> {
+    let lut = tone_lut(flat, white).map(four_level);
+    flat.data.iter().map(|&v| lut[usize::from(v)]).collect()
 }
 
 /// A bilevel page: true = ink. Single isolated ink pixels are dropped (they are noise, and cost
@@ -287,8 +295,13 @@ mod tests {
 
     #[test]
     fn four_levels_keep_dark_greys_as_ink_and_only_near_white_as_paper() {
-        let toned = Gray { w: 8, h: 1, data: vec![0, 59, 60, 149, 150, 229, 230, 255] };
-        assert_eq!(four_levels(&toned), [0, 0, 1, 1, 2, 2, 3, 3]);
+        let cuts: Vec<u8> = [0, 59, 60, 149, 150, 229, 230, 255].map(four_level).to_vec();
+        assert_eq!(cuts, [0, 0, 1, 1, 2, 2, 3, 3]);
+        // Through the page's curve: the same as toning, then cutting.
+        let flat = Gray { w: 256, h: 1, data: (0..=255).collect() };
+        let toned: Vec<u8> = tone_gray(&flat, 205).data.into_iter().map(four_level).collect();
+        assert_eq!(four_levels(&flat, 205), toned);
+        assert_eq!(four_levels(&flat, 205)[205..], [3; 51], "paper is white");
     }
 
     #[test]

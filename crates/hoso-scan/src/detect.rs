@@ -255,7 +255,7 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
     // The best outlines by edge support; the paper check below picks among them. Many are
     // kept: on a chequered cloth, dozens of outlines along the cloth's lines can out-vote the
     // one along the page's own edge.
-    const KEEP: usize = 400;
+    const KEEP: usize = 64;
     let mut top: Vec<([Pt; 4], f64, f64)> = Vec::with_capacity(KEEP + 1);
     for (ai, &a) in horiz.iter().enumerate() {
         for &b in &horiz[ai + 1..] {
