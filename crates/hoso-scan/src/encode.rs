@@ -174,8 +174,10 @@ pub fn decode_page(page: &EncodedPage) -> Option<Gray> {
 
 /// The grey levels of a [`pack2`]ed page, each index looked up in `levels`.
 fn unpack2(zlib: &[u8], w: u32, h: u32, levels: &[u8; 4]) -> Option<Gray> {
-    let raw = miniz_oxide::inflate::decompress_to_vec_zlib(zlib).ok()?;
     let stride = (w as usize).div_ceil(4);
+    // Never more than the page's own size, whatever the data claims.
+    let raw =
+        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(zlib, stride * h as usize).ok()?;
     let mut data = Vec::with_capacity((w * h) as usize);
     for y in 0..h as usize {
         for x in 0..w as usize {
@@ -254,7 +256,10 @@ mod tests {
         let back = decode_page(&grey4).expect("grey levels");
         let want: Vec<u8> = idx.iter().map(|&i| GRAY4_LEVELS[usize::from(i)]).collect();
         assert_eq!(back.data, want, "index 0 is black, 3 white");
-        assert!(decode_page(&EncodedPage { data: vec![1, 2, 3], ..grey4 }).is_none());
+        assert!(decode_page(&EncodedPage { data: vec![1, 2, 3], ..grey4.clone() }).is_none());
+        // Data that inflates to more than the page is refused, not unpacked.
+        let bomb = EncodedPage { width: 4, height: 1, data: pack2(&[0; 4000], 4000, 1), ..grey4 };
+        assert!(decode_page(&bomb).is_none());
         // Rows whose width is not a multiple of four are padded, and unpack the same.
         let odd: Vec<u8> = (0..37 * 5).map(|i| ((i * 7 + i / 37) % 4) as u8).collect();
         let page = EncodedPage {
