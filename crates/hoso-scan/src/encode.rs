@@ -219,59 +219,42 @@ mod tests {
         assert_eq!(rows, ink);
     }
 
+    fn page(width: u32, height: u32, encoding: Encoding, data: Vec<u8>) -> EncodedPage {
+        EncodedPage { width, height, dpi: 200, encoding, data }
+    }
+
     #[test]
     fn every_encoding_unpacks_to_its_grey_levels() {
         let (w, h) = (37u32, 5u32);
         let ink: Vec<bool> = (0..w * h).map(|i| (i * 7 + i / w) % 5 < 2).collect();
-        let g4page = EncodedPage {
-            width: w,
-            height: h,
-            dpi: 200,
-            encoding: Encoding::G4,
-            data: g4(&ink, w, h),
-        };
-        let grey = decode_page(&g4page).expect("g4");
+        let grey = decode_page(&page(w, h, Encoding::G4, g4(&ink, w, h))).expect("g4");
         assert_eq!(grey.data, ink.iter().map(|&b| if b { 0 } else { 255 }).collect::<Vec<u8>>());
         let flat = Gray::new(16, 8, 180);
-        let jp = EncodedPage {
-            width: 16,
-            height: 8,
-            dpi: 200,
-            encoding: Encoding::JpegGray,
-            data: jpeg_gray(&flat, 200, 90),
-        };
+        let jp = page(16, 8, Encoding::JpegGray, jpeg_gray(&flat, 200, 90));
         let back = decode_page(&jp).expect("jpeg");
         assert!(back.data.iter().all(|&v| v.abs_diff(180) <= 3));
         let idx: Vec<u8> = (0..16 * 8).map(|i| (i % 4) as u8).collect();
-        let pal = EncodedPage {
-            width: 16,
-            height: 8,
-            dpi: 200,
-            encoding: Encoding::Palette4,
-            data: pack2(&idx, 16, 8),
-        };
+        let pal = page(16, 8, Encoding::Palette4, pack2(&idx, 16, 8));
         let back = decode_page(&pal).expect("palette");
         assert_eq!(back.data[0], 255, "index 0 is paper white");
-        let grey4 = EncodedPage { encoding: Encoding::Gray4, ..pal.clone() };
-        let back = decode_page(&grey4).expect("grey levels");
+        assert!(decode_page(&EncodedPage { data: vec![1, 2, 3], ..pal }).is_none());
+    }
+
+    #[test]
+    fn four_grey_levels_unpack_from_black_to_white() {
+        let idx: Vec<u8> = (0..16 * 8).map(|i| (i % 4) as u8).collect();
+        let back = decode_page(&page(16, 8, Encoding::Gray4, pack2(&idx, 16, 8))).expect("grey");
         let want: Vec<u8> = idx.iter().map(|&i| GRAY4_LEVELS[usize::from(i)]).collect();
         assert_eq!(back.data, want, "index 0 is black, 3 white");
-        assert!(decode_page(&EncodedPage { data: vec![1, 2, 3], ..grey4.clone() }).is_none());
-        // Data that inflates to more than the page is refused, not unpacked.
-        let bomb = EncodedPage { width: 4, height: 1, data: pack2(&[0; 4000], 4000, 1), ..grey4 };
-        assert!(decode_page(&bomb).is_none());
         // Rows whose width is not a multiple of four are padded, and unpack the same.
         let odd: Vec<u8> = (0..37 * 5).map(|i| ((i * 7 + i / 37) % 4) as u8).collect();
-        let page = EncodedPage {
-            width: 37,
-            height: 5,
-            dpi: 200,
-            encoding: Encoding::Gray4,
-            data: pack2(&odd, 37, 5),
-        };
+        let back = decode_page(&page(37, 5, Encoding::Gray4, pack2(&odd, 37, 5))).expect("odd");
         let want: Vec<u8> = odd.iter().map(|&i| GRAY4_LEVELS[usize::from(i)]).collect();
-        assert_eq!(decode_page(&page).expect("odd width").data, want);
-        assert!(decode_page(&EncodedPage { data: vec![1, 2, 3], ..pal }).is_none());
+        assert_eq!(back.data, want);
+        assert!(decode_page(&page(16, 8, Encoding::Gray4, vec![1, 2, 3])).is_none(), "not zlib");
+        // Data that inflates to more than the page is refused, not unpacked.
+        let bomb = page(4, 1, Encoding::Gray4, pack2(&[0; 4000], 4000, 1));
+        assert!(decode_page(&bomb).is_none());
     }
 
     #[test]
