@@ -167,15 +167,8 @@ fn palette_png(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn gray4_png(data: &[u8], width: u32, height: u32, dpi: u32) -> Result<Vec<u8>> {
-    let page = hoso_scan::EncodedPage {
-        width,
-        height,
-        dpi,
-        encoding: Encoding::Gray4,
-        data: data.to_vec(),
-    };
-    let grey = hoso_scan::encode::decode_page(&page)
+fn gray4_png(data: &[u8], width: u32, height: u32) -> Result<Vec<u8>> {
+    let grey = hoso_scan::encode::unpack_gray4(data, width, height)
         .ok_or_else(|| Error::Ocr("a grey page cannot be unpacked".into()))?;
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
@@ -197,7 +190,7 @@ pub(crate) fn read_page(
         Encoding::G4 => ("page.tif", g4_tiff(data, width, height, dpi)),
         Encoding::JpegGray | Encoding::JpegRgb => ("page.jpg", data.to_vec()),
         Encoding::Palette4 => ("page.png", palette_png(data, width, height)?),
-        Encoding::Gray4 => ("page.png", gray4_png(data, width, height, dpi)?),
+        Encoding::Gray4 => ("page.png", gray4_png(data, width, height)?),
     };
     let file = dir.path().join(name);
     std::fs::write(&file, bytes).map_err(|e| Error::io(&file, e))?;

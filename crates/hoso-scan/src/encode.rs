@@ -168,8 +168,13 @@ pub fn decode_page(page: &EncodedPage) -> Option<Gray> {
             });
             unpack2(&page.data, w, h, &luma)
         }
-        Encoding::Gray4 => unpack2(&page.data, w, h, &GRAY4_LEVELS),
+        Encoding::Gray4 => unpack_gray4(&page.data, w, h),
     }
+}
+
+/// The grey levels of a [`Encoding::Gray4`] page's data; `None` if it cannot be unpacked.
+pub fn unpack_gray4(zlib: &[u8], w: u32, h: u32) -> Option<Gray> {
+    unpack2(zlib, w, h, &GRAY4_LEVELS)
 }
 
 /// The grey levels of a [`pack2`]ed page, each index looked up in `levels`.

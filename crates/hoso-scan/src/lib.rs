@@ -528,14 +528,17 @@ pub fn preview_of(dec: &decode::Decoded, side: u32) -> (Vec<u8>, (u32, u32)) {
     (encode::jpeg_gray(&small, 72, 80), (uw, uh))
 }
 
+/// The middle tones of a flattened page: neither paper nor ink.
+const MID_TONES: std::ops::Range<u8> = 70..200;
+
 /// The share of pixels in the middle tones of a flattened page: text pages have almost none,
 /// photographs and shaded drawings many.
 fn mid_tone_share(flat: &image::Gray) -> f64 {
-    let mid = flat.data.iter().step_by(7).filter(|&&v| (70..200).contains(&v)).count();
+    let mid = flat.data.iter().step_by(7).filter(|v| MID_TONES.contains(v)).count();
     mid as f64 / (flat.data.len() / 7).max(1) as f64
 }
 
-/// Tiles of a page (32 px a side, 4 mm at 200 dpi) more than half in the middle tones: text
+/// Tiles of a page (32 px a side, 4 mm at 200 dpi) more than half in [`MID_TONES`]: text
 /// has none, a photograph on the page fills many (a 3×4 cm portrait is 2 % of an A4).
 const TONAL_TILE: usize = 32;
 /// At this share of tonal tiles, a grey page is kept in JPEG rather than in four grey levels.
@@ -553,7 +556,7 @@ fn tonal_share(flat: &image::Gray) -> f64 {
     let mut tonal = 0usize;
     for (y, row) in flat.data.chunks_exact(w).enumerate().take(ty * TONAL_TILE).step_by(2) {
         for (t, tile) in row.chunks_exact(TONAL_TILE).take(tx).enumerate() {
-            mid[t] += tile.iter().step_by(2).filter(|&&v| (70..200).contains(&v)).count() as u32;
+            mid[t] += tile.iter().step_by(2).filter(|v| MID_TONES.contains(v)).count() as u32;
         }
         if y % TONAL_TILE == TONAL_TILE - 2 {
             let half = (TONAL_TILE * TONAL_TILE / 8) as u32;
