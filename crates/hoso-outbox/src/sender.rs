@@ -423,13 +423,10 @@ impl Sender {
                 report.submitted.push((job.dossier_id.clone(), receipt));
                 Ok(())
             }
-            Err(NetError::Permanent { code, .. })
+            Err(NetError::Permanent { code, body, .. })
                 if code == "file_incomplete" || code == "file_unknown" =>
             {
-                // The portal lost an upload (it expired): upload it again.
-                for f in self.store.job_files(&job.dossier_id)? {
-                    self.store.set_upload_url(&job.dossier_id, &f.sha256, None)?;
-                }
+                self.recheck_uploads(job, &body["upload"])?;
                 self.defer(
                     job,
                     &NetError::Transient { status: 422, retry_after: None, detail: code },
@@ -446,6 +443,32 @@ impl Sender {
             // No answer: the portal may or may not have it; the same body again is safe.
             Err(e) => self.defer(job, &e, report),
         }
+    }
+
+    /// The portal lacks bytes of an upload, or the upload itself (say, it expired). Each file
+    /// is asked where it stands, so the next attempt resumes what the portal still has and
+    /// uploads afresh only what it lost, or what it calls whole yet refuses (`named`).
+    fn recheck_uploads(&self, job: &Job, named: &Value) -> Result<()> {
+        let named = named.as_str().filter(|n| !n.is_empty());
+        for f in self.store.job_files(&job.dossier_id)? {
+            let Some(url) = f.upload_url.as_deref() else { continue };
+            let refused = named.is_none_or(|n| url.rsplit('/').next() == Some(n));
+            let lost = match self.portal.tus.offset(url) {
+                Ok(offset) if offset < u64::try_from(f.size).unwrap_or(0) => {
+                    let offset = i64::try_from(offset).unwrap_or(0);
+                    self.store.set_confirmed_offset(&job.dossier_id, &f.sha256, offset, false)?;
+                    false
+                }
+                Ok(_) => refused,
+                Err(NetError::Permanent { code, .. }) => code == "upload_gone",
+                // No answer now: the next attempt asks again.
+                Err(_) => false,
+            };
+            if lost {
+                self.store.set_upload_url(&job.dossier_id, &f.sha256, None)?;
+            }
+        }
+        Ok(())
     }
 
     fn follow_status(&mut self, report: &mut PassReport) -> Result<()> {

@@ -202,6 +202,9 @@ pub(crate) async fn submit(
         );
     }
     let (text, hash) = canonical(&value);
+    let files = files(&sub.files);
+    let ids: Vec<String> = files.iter().map(|f| f.upload_id.clone()).collect();
+    crate::tus::settle_uploads(&portal, &device, &ids).await;
     let now = now_ms();
     let request = SubmitRequest {
         token_hash: device.0,
@@ -209,7 +212,7 @@ pub(crate) async fn submit(
         procedure_code: sub.procedure_code.clone(),
         body: text,
         body_sha256: hash,
-        files: files(&sub.files),
+        files,
         receipt_prefix: portal.config.receipt_prefix.clone(),
         yymmdd: vietnam_yymmdd(now),
         now,
@@ -334,6 +337,8 @@ pub(crate) async fn supplement(
     };
     let (_, hash) = canonical(&value);
     let list = files(&sup.files);
+    let ids: Vec<String> = list.iter().map(|f| f.upload_id.clone()).collect();
+    crate::tus::settle_uploads(&portal, &device, &ids).await;
     let supplement_id = sup.supplement_id.clone();
     let now = now_ms();
     let outcome = blocking(&portal, move |db| {

@@ -222,6 +222,9 @@ pub(crate) async fn head(
     // Stop an older PATCH still waiting on a dead connection, so the offset is final.
     let lock = portal.uploads.get(&id);
     let (_guard, _) = claim(&lock).await;
+    if let Err(r) = settle(&portal, &row).await {
+        return with_tus(r);
+    }
     let offset = file_len(&portal, &id).await;
     let mut r = StatusCode::OK.into_response();
     let h = r.headers_mut();
@@ -346,6 +349,9 @@ async fn append(
 ) -> Response {
     let path = path_of(portal, &row.id);
     let current = file_len(portal, &row.id).await;
+    if row.sha256.is_none() && current == row.length {
+        return finish(portal, row, now_ms() + ttl_ms(portal)).await;
+    }
     if row.sha256.is_some() || current >= row.length {
         return offset_response(current, row.expires_at, StatusCode::NO_CONTENT);
     }
@@ -455,10 +461,45 @@ async fn append(
     let expires_at = now_ms() + ttl_ms(portal);
     let id = row.id.clone();
     if offset == row.length {
-        return finish(portal, row, expires_at).await;
+        // The check runs in a task of its own: the client's connection may close before the
+        // answer (its request is then dropped), and the upload must be complete all the same.
+        let (p, r) = (Arc::clone(portal), row.clone());
+        return tokio::spawn(async move { finish(&p, &r, expires_at).await }).await.unwrap_or_else(
+            |e| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+        );
     }
     let _ = db(portal, move |db| db.extend_upload(&id, expires_at)).await;
     offset_response(offset, expires_at, StatusCode::NO_CONTENT)
+}
+
+/// Completes an upload whose every byte is on disk but whose check never ran (the request
+/// that brought the last byte was dropped with its connection, or the portal stopped). Call it
+/// holding the upload's lock. A file that fails the check is emptied, so its offset is then 0;
+/// `Err` is an internal failure to answer with.
+async fn settle(portal: &Arc<Portal>, row: &UploadRow) -> Result<(), Response> {
+    if row.sha256.is_some() || file_len(portal, &row.id).await != row.length {
+        return Ok(());
+    }
+    let r = finish(portal, row, now_ms() + ttl_ms(portal)).await;
+    if r.status().is_server_error() { Err(r) } else { Ok(()) }
+}
+
+/// Before a submission is checked, completes those of its uploads (this device's) that have
+/// every byte but were never checked, so a dropped answer does not make the client send a
+/// whole file again.
+pub(crate) async fn settle_uploads(portal: &Arc<Portal>, device: &Device, ids: &[String]) {
+    for id in ids.iter().filter(|id| valid_id(id)) {
+        let Ok(row) = owned_upload(portal, device, id).await else { continue };
+        if row.sha256.is_some() || file_len(portal, id).await != row.length {
+            continue;
+        }
+        let lock = portal.uploads.get(id);
+        let (_guard, _) = claim(&lock).await;
+        // Read again under the lock: a PATCH may have completed it meanwhile.
+        if let Ok(row) = owned_upload(portal, device, id).await {
+            let _ = settle(portal, &row).await;
+        }
+    }
 }
 
 /// The last byte arrived: hash the file, check it against the client's `sha256` metadata.

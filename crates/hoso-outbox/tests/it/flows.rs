@@ -192,6 +192,52 @@ fn three_link_cuts_mid_file_never_restart_a_file_from_zero() {
 }
 
 #[test]
+fn a_file_the_portal_holds_only_in_part_is_finished_not_sent_again() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let portal =
+        PortalProc::start(&tmp.path().join("portal"), "127.0.0.1:0", PortalFaults::default());
+    let data = tmp.path().join("app");
+    let store = Store::open(&data).expect("store");
+    let file = bytes(9, 400_000);
+    let id =
+        queued_dossier(&store, "0193f000-0000-7000-8000-0000000000c2", std::slice::from_ref(&file));
+    // The app believes the file went up whole, but the portal has only its first 250 000
+    // bytes (say, the app's record outlived a portal restored from an older backup).
+    let client = hoso_outbox::portal::Portal::new(PortalConfig {
+        url: portal.url(),
+        token: portal.token.clone(),
+    });
+    let digest = sha(&file);
+    let url = client
+        .tus
+        .create(
+            &client.files_endpoint(),
+            400_000,
+            &[("filename", "trang-1.jpg"), ("sha256", &digest)],
+        )
+        .expect("create");
+    let r = ureq::patch(&url)
+        .header("Authorization", format!("Bearer {}", portal.token))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .send(&file[..250_000])
+        .expect("patch");
+    assert_eq!(r.status(), 204);
+    store.set_upload_url(&id, &digest, Some(&url)).expect("url");
+    store.set_confirmed_offset(&id, &digest, 400_000, true).expect("done");
+
+    let link = Link::start(portal.addr, LinkConfig::default()).expect("link");
+    let mut s = sender(&data, &link.url(), &portal.token);
+    send_all(&mut s, Duration::from_secs(60));
+    assert!(unsent(&store).is_empty());
+    assert_exactly_once(&portal, &BTreeMap::from([(id, vec![file])]));
+    // Only the missing 150 000 bytes go up again, plus requests and headers.
+    let up = link.stats().up_bytes.load(Ordering::SeqCst);
+    assert!(up < 150_000 + 30_000, "{up} bytes went up to finish a file missing 150000");
+}
+
+#[test]
 fn a_portal_killed_mid_upload_and_restarted_gets_the_rest() {
     let tmp = tempfile::tempdir().expect("tmp");
     let portal_dir = tmp.path().join("portal");

@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::{Portal, agent, create_upload, header, json, operator, patch, sha256_hex, token};
+use crate::{
+    Portal, agent, create_upload, head_offset, header, json, operator, patch, sha256_hex, token,
+};
 
 fn submit(p: &Portal, token: &str, body: &Value) -> (u16, Value, bool) {
     let mut r = agent()
@@ -110,6 +112,92 @@ fn files_must_be_complete_and_match_what_the_dossier_says() {
     let (status, _, _) = submit(&p, &t, &json!({ "clientId": "", "procedureCode": "x" }));
     assert_eq!(status, 400);
     assert!(operator(dir.path(), &["dossiers", "list"]).trim() == "[]");
+}
+
+/// The bytes of an upload's last PATCH reached the disk, but the request was dropped (its
+/// connection closed) before the file was checked: what a cut right after the last byte leaves.
+fn written_but_unchecked(p: &Portal, token: &str, content: &[u8], tail: &[u8]) -> String {
+    use std::io::Write as _;
+    let loc = create_upload(p, token, content);
+    assert_eq!(patch(p, token, &loc, 0, &content[..10]).status(), 204);
+    let id = loc.rsplit('/').next().expect("id");
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(p.data.join("uploads").join(id))
+        .expect("upload file");
+    file.write_all(tail).expect("write");
+    loc
+}
+
+#[test]
+fn an_upload_whose_last_answer_was_lost_is_complete_at_the_next_question_or_submission() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = Portal::start(dir.path(), &[]);
+    let t = token(dir.path());
+    let content: Vec<u8> = (0..5000u32).map(|i| (i % 253) as u8).collect();
+
+    // The client asks where the upload stands: every byte is there and it is now checked.
+    let asked = written_but_unchecked(&p, &t, &content, &content[10..]);
+    let r = head_offset(&p, &t, &asked);
+    assert_eq!(header(&r, "upload-offset"), Some("5000"));
+    let (status, _, _) = submit(&p, &t, &dossier_body("late-1", &asked, &content, "A"));
+    assert_eq!(status, 201, "the upload was completed by the HEAD");
+
+    // The client goes straight to submitting: the submission completes the upload first.
+    let straight = written_but_unchecked(&p, &t, &content, &content[10..]);
+    let (status, body, _) = submit(&p, &t, &dossier_body("late-2", &straight, &content, "A"));
+    assert_eq!(status, 201, "{body}");
+
+    // A PATCH that arrives for a full upload completes it too, and says it is whole.
+    let patched = written_but_unchecked(&p, &t, &content, &content[10..]);
+    let r = patch(&p, &t, &patched, 5000, b"");
+    assert_eq!((r.status().as_u16(), header(&r, "upload-offset")), (204, Some("5000")));
+    let (status, _, _) = submit(&p, &t, &dossier_body("late-3", &patched, &content, "A"));
+    assert_eq!(status, 201);
+
+    // Bytes that are not the file the client described fail the check: the upload starts over.
+    let wrong = written_but_unchecked(&p, &t, &content, &vec![0u8; 4990]);
+    let r = head_offset(&p, &t, &wrong);
+    assert_eq!(header(&r, "upload-offset"), Some("0"));
+    let (status, body, _) = submit(&p, &t, &dossier_body("late-4", &wrong, &content, "A"));
+    assert_eq!((status, body["code"].as_str()), (422, Some("file_incomplete")));
+}
+
+#[test]
+fn a_client_that_hangs_up_right_after_its_last_byte_still_has_a_complete_upload() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = Portal::start(dir.path(), &[]);
+    let t = token(dir.path());
+    // Large enough that checking it outlasts the hang-up.
+    let content: Vec<u8> =
+        (0..24_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let loc = create_upload(&p, &t, &content);
+    let addr = p.url.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    let head = format!(
+        "PATCH {loc} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {t}\r\n\
+         Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n\
+         Content-Type: application/offset+octet-stream\r\nContent-Length: {}\r\n\r\n",
+        content.len()
+    );
+    conn.write_all(head.as_bytes()).expect("head");
+    conn.write_all(&content).expect("body");
+    // Every byte is delivered; the connection closes as soon as the last one is on the
+    // portal's disk, while the portal checks the file (bounded wait).
+    let on_disk = p.data.join("uploads").join(loc.rsplit('/').next().expect("id"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::metadata(&on_disk).map_or(0, |m| m.len()) < content.len() as u64
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    drop(conn);
+    // The client comes back at once and asks where its upload stands.
+    let r = head_offset(&p, &t, &loc);
+    assert_eq!(header(&r, "upload-offset"), Some(content.len().to_string().as_str()));
+    let (status, body, _) = submit(&p, &t, &dossier_body("hung-up", &loc, &content, "A"));
+    assert_eq!(status, 201, "{body}");
 }
 
 #[test]
