@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,8 +52,19 @@ async function waitForDriver(port, ms = 20_000) {
   throw new Error(`the WebDriver server on port ${port} was not ready within ${ms} ms`);
 }
 
+/** Data folders made by this test file: removed when it exits, kept (and named) if it failed. */
+const madeDirs = [];
+process.on('exit', (code) => {
+  for (const dir of madeDirs) {
+    if (code === 0 && !process.exitCode) rmSync(dir, { recursive: true, force: true });
+    else console.error(`kept for inspection: ${dir}`);
+  }
+});
+
 export function tempDataDir(prefix = 'hoso-e2e-') {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
 }
 
 /** The debug build of one of the project's binaries (`hoso`, `hoso-portal`, …). */

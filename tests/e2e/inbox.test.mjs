@@ -5,8 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -32,7 +31,7 @@ async function clickText(b, selector, text) {
 
 test('a photo copied into a watched folder reaches "Ảnh mới" and goes into a paper', async () => {
   const dataDir = tempDataDir();
-  const folder = mkdtempSync(path.join(tmpdir(), 'hoso-zalo-'));
+  const folder = tempDataDir('hoso-zalo-');
   const env = { ...process.env, HOSO_DATA_DIR: dataDir };
   execFileSync(cli, ['--json', 'new', '--procedure', '1.001193', '--field', 'applicant.full_name=Lò Thị Mai'], { env });
   const app = await launchApp({ display: display.display, dataDir });
