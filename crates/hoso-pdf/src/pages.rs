@@ -53,7 +53,8 @@ fn image_object(p: &ImagePage<'_>) -> ExternalXObject {
             parms.insert("K".into(), DictItem::Int(-1));
             parms.insert("Columns".into(), DictItem::Int(i64::from(p.width)));
             parms.insert("Rows".into(), DictItem::Int(i64::from(p.height)));
-            parms.insert("BlackIs1".into(), DictItem::Bool(true));
+            // BlackIs1 stays false (the default): the decoded black runs are 0, which DeviceGray
+            // draws black. `true` would need `/Decode [1 0]`, or every viewer shows a negative.
             dict.insert("DecodeParms".into(), DictItem::Dict { map: parms });
         }
         ImageData::JpegGray | ImageData::JpegRgb => {

@@ -290,6 +290,51 @@ fn scan_writes_a_pdf_corners_and_a_report_per_photo_and_one_combined_pdf() {
     assert_eq!(std::fs::read(&combined).unwrap(), all);
 }
 
+/// The grey pixels of a one-page A4 PDF at 200 dpi as Poppler draws it, as any PDF viewer
+/// shows it to the official who opens it.
+fn rendered_a4(pdf: &std::path::Path, scratch: &std::path::Path) -> Vec<u8> {
+    let stem = scratch.join("rendered");
+    let status = Command::new("pdftoppm")
+        .args(["-scale-to-x", "1654", "-scale-to-y", "2339", "-gray", "-singlefile"])
+        .arg(pdf)
+        .arg(&stem)
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    // A binary PGM: "P5", width, height, maxval, one whitespace, then a byte per pixel.
+    let pgm = std::fs::read(scratch.join("rendered.pgm")).expect("rendered page");
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+        at += 1;
+    }
+    assert_eq!(fields, ["P5", "1654", "2339", "255"]);
+    pgm[at..].to_vec()
+}
+
+#[test]
+fn a_black_and_white_page_renders_as_black_text_on_white_paper() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../hoso-scan/tests/fixtures/p021_normal.jpg");
+    let out = dir.path().join("pages");
+    let run = hoso(
+        dir.path(),
+        &["scan", "--mode", "bw", "--out", out.to_str().unwrap(), photo.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let pixels = rendered_a4(&out.join("p021_normal.pdf"), dir.path());
+    let white = pixels.iter().filter(|&&v| v > 200).count() as f64 / pixels.len() as f64;
+    let black = pixels.iter().filter(|&&v| v < 55).count() as f64 / pixels.len() as f64;
+    assert!(white > 0.85, "mostly white paper, not a negative: {white:.3} white");
+    assert!(black > 0.01 && black < 0.15, "black text: {black:.3} black");
+}
+
 #[test]
 fn a_grey_text_page_is_a_small_pdf_of_four_grey_levels_that_renders_as_scanned() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -307,39 +352,18 @@ fn a_grey_text_page_is_a_small_pdf_of_four_grey_levels_that_renders_as_scanned()
     assert_eq!((p["mode"].as_str(), p["encoding"].as_str()), (Some("gray"), Some("gray4")));
     assert!(p["pdf_bytes"].as_u64().unwrap() < 100_000, "{p}");
     // Poppler draws the 2-bit grey page in its four levels, with the text in black.
-    let pdf = out.join("p021_normal.pdf");
-    let png = dir.path().join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-scale-to-x", "1654", "-scale-to-y", "2339", "-gray", "-singlefile"])
-        .arg(&pdf)
-        .arg(&png)
-        .status()
-        .expect("pdftoppm");
-    assert!(status.success());
-    // A binary PGM: "P5", width, height, maxval, one whitespace, then a byte per pixel.
-    let pgm = std::fs::read(dir.path().join("page.pgm")).expect("rendered page");
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        let start = at;
-        while !pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
-        at += 1;
-    }
-    assert_eq!(fields, ["P5", "1654", "2339", "255"]);
+    let pixels = rendered_a4(&out.join("p021_normal.pdf"), dir.path());
     // Each pixel counted at its nearest level; Poppler smooths a few where it resamples.
     let mut count = [0usize; 4];
     let mut between = 0usize;
-    for &v in &pgm[at..] {
+    for &v in &pixels {
         let nearest = usize::from((u16::from(v) + 42) / 85);
         count[nearest] += 1;
         if [0u8, 85, 170, 255][nearest].abs_diff(v) > 10 {
             between += 1;
         }
     }
-    assert!(between * 20 < pgm.len() - at, "{between} pixels between the four levels");
+    assert!(between * 20 < pixels.len(), "{between} pixels between the four levels");
     let all = (1654 * 2339) as f64;
     assert!(count[3] as f64 > 0.8 * all, "mostly white paper: {count:?}");
     assert!(count[0] as f64 > 0.005 * all, "black text: {count:?}");
