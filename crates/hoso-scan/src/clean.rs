@@ -134,9 +134,15 @@ impl Background {
             })
             .collect();
         let last = self.gw as usize - 1;
-        for (o, &(x0, f)) in out.iter_mut().zip(cols) {
-            let x0 = x0 as usize;
-            *o = (inv[x0] * (256 - f) + inv[(x0 + 1).min(last)] * f) >> 8;
+        // Runs of pixels between the same two block centres: two loads per run, not per pixel.
+        let mut x = 0;
+        for run in cols.chunk_by(|a, b| a.0 == b.0) {
+            let x0 = run[0].0 as usize;
+            let (a, b) = (inv[x0], inv[(x0 + 1).min(last)]);
+            for (o, &(_, f)) in out[x..x + run.len()].iter_mut().zip(run) {
+                *o = (a * (256 - f) + b * f) >> 8;
+            }
+            x += run.len();
         }
     }
 }

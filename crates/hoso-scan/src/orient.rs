@@ -74,21 +74,22 @@ fn drop_long_runs(ink: &mut [bool], w: usize, h: usize, max_run: usize) {
             }
         }
     }
-    for x in 0..w {
-        let mut y = 0;
-        while y < h {
-            if !keep[y * w + x] {
-                y += 1;
-                continue;
-            }
-            let s = y;
-            while y < h && keep[y * w + x] {
-                y += 1;
-            }
-            if y - s > max_run {
-                for yy in s..y {
-                    clear[yy * w + x] = true;
+    // Down the columns, row by row (reading a column at a time jumps a row per pixel): the row
+    // where each column's current run began.
+    let mut began = vec![usize::MAX; w];
+    for y in 0..=h {
+        for (x, b) in began.iter_mut().enumerate() {
+            if y < h && keep[y * w + x] {
+                if *b == usize::MAX {
+                    *b = y;
                 }
+            } else if *b != usize::MAX {
+                if y - *b > max_run {
+                    for yy in *b..y {
+                        clear[yy * w + x] = true;
+                    }
+                }
+                *b = usize::MAX;
             }
         }
     }
