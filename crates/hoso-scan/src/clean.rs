@@ -149,7 +149,7 @@ impl Background {
 
 /// Divides the paper level out: paper ≈ 255 everywhere.
 pub fn flatten(g: &Gray, bg: &Background) -> Gray {
-    let mut out = vec![0u8; g.data.len()];
+    let mut out = crate::image::buffer(g.data.len(), 0);
     let mut inv = vec![0u32; g.w as usize];
     let cols = bg.columns(g.w);
     for y in 0..g.h {

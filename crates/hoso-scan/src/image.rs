@@ -16,6 +16,52 @@ pub struct Rgb {
     pub data: Vec<u8>,
 }
 
+/// At most this many bytes of large pixel buffers are kept per thread between scans.
+const SPARE_BYTES: usize = 48 << 20;
+
+thread_local! {
+    /// Large pixel buffers given back after a scan, for the next scan on this thread: their
+    /// pages are already mapped, while a fresh 12-megapixel buffer costs the kernel some 3,000
+    /// page faults and as many zeroed pages. They are freed when the thread ends.
+    static SPARE: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `len` bytes set to `fill`, in a buffer given back by an earlier scan on this thread when one
+/// is large enough.
+pub fn buffer(len: usize, fill: u8) -> Vec<u8> {
+    let reused = SPARE.with_borrow_mut(|spare| {
+        let fits = (0..spare.len())
+            .filter(|&i| spare[i].capacity() >= len)
+            .min_by_key(|&i| spare[i].capacity());
+        fits.map(|i| spare.swap_remove(i))
+    });
+    match reused {
+        Some(mut v) => {
+            v.clear();
+            v.resize(len, fill);
+            v
+        }
+        None => vec![fill; len],
+    }
+}
+
+/// Gives a pixel buffer back for the next scan on this thread (see [`buffer`]). Small ones are
+/// simply freed; beyond [`SPARE_BYTES`] in all, the smallest go.
+pub fn recycle(v: Vec<u8>) {
+    if v.capacity() < 1 << 20 {
+        return;
+    }
+    SPARE.with_borrow_mut(|spare| {
+        spare.push(v);
+        spare.sort_by_key(|b| std::cmp::Reverse(b.capacity()));
+        let mut total = 0;
+        spare.retain(|b| {
+            total += b.capacity();
+            total <= SPARE_BYTES
+        });
+    });
+}
+
 /// Moves the pixels of a `w`×`h` image of `C` bytes per pixel as EXIF `orientation` says, so that
 /// the result is upright. Returns the new width and height.
 fn orient<const C: usize>(w: u32, h: u32, src: &[u8], orientation: u8) -> (u32, u32, Vec<u8>) {

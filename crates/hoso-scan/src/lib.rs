@@ -471,6 +471,10 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
         },
     };
     clock.lap(t, "encode");
+    let format = dec.format;
+    for pixels in [Some(dec.gray.data), dec.rgb.map(|c| c.data), Some(page.data), Some(flat.data)] {
+        image::recycle(pixels.unwrap_or_default());
+    }
     Ok(Scanned {
         page: EncodedPage { width: w, height: h, dpi: opts.dpi, encoding, data },
         mode,
@@ -478,7 +482,7 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
         kind,
         flags,
         photo_size: (uw, uh),
-        format: dec.format,
+        format,
         thumb,
         measures,
     })

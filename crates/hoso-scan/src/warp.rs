@@ -16,7 +16,7 @@ pub fn page_to_photo(w: u32, h: u32, corners: &[Pt; 4]) -> Option<Homography> {
 /// (an EXIF-rotated photo read row by row would jump a whole photo row per pixel).
 fn warp_c<const C: usize>(src: &[u8], sw: u32, sh: u32, w: u32, h: u32, m: &Homography) -> Vec<u8> {
     const TILE: u32 = 64;
-    let mut out = vec![255u8; (w * h) as usize * C];
+    let mut out = crate::image::buffer((w * h) as usize * C, 255);
     let hm = m.0;
     let (swi, shi) = (i64::from(sw), i64::from(sh));
     let stride = sw as usize;
