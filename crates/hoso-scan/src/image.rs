@@ -172,6 +172,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_buffer_given_back_is_reused_refilled_and_the_spares_are_bounded() {
+        let mut first = buffer(3 << 20, 7);
+        first[5] = 1;
+        let at = first.as_ptr();
+        recycle(first);
+        // A smaller request reuses it, with every byte set afresh.
+        let again = buffer(2 << 20, 255);
+        assert_eq!(again.as_ptr(), at, "the same allocation");
+        assert_eq!(again.len(), 2 << 20);
+        assert!(again.iter().all(|&v| v == 255));
+        recycle(again);
+        // Small buffers are not kept; the spares never pass the limit.
+        recycle(vec![0; 1000]);
+        for _ in 0..30 {
+            recycle(vec![0; 4 << 20]);
+        }
+        let kept: usize = SPARE.with_borrow(|s| s.iter().map(Vec::capacity).sum());
+        assert!(kept <= SPARE_BYTES, "{kept} bytes kept");
+        assert!(SPARE.with_borrow(|s| s.iter().all(|b| b.capacity() >= 1 << 20)));
+    }
+
+    #[test]
     fn orientation_6_turns_clockwise() {
         // 3×2: a b c / d e f  → turned clockwise: d a / e b / f c
         let g = Gray { w: 3, h: 2, data: vec![1, 2, 3, 4, 5, 6] };
