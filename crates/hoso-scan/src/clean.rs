@@ -220,27 +220,31 @@ pub fn four_levels(flat: &Gray, white: u8) -> Vec<u8> {
     flat.data.iter().map(|&v| lut[usize::from(v)]).collect()
 }
 
-/// A bilevel page: true = ink. Single isolated ink pixels are dropped (they are noise, and cost
-/// bytes in G4).
-pub fn binarize(flat: &Gray, threshold: u8) -> Vec<bool> {
+/// A bilevel page: 1 = ink, 0 = paper. Single isolated ink pixels are dropped (they are noise,
+/// and cost bytes in G4). The buffer may be given back with [`crate::image::recycle`].
+pub fn binarize(flat: &Gray, threshold: u8) -> Vec<u8> {
     let (w, h) = (flat.w as usize, flat.h as usize);
-    let mut ink: Vec<bool> = flat.data.iter().map(|&v| v < threshold).collect();
+    let mut ink = crate::image::buffer(flat.data.len(), 0);
+    for (i, &v) in ink.iter_mut().zip(&flat.data) {
+        *i = u8::from(v < threshold);
+    }
     // In place: an isolated pixel has no ink neighbour, so clearing it cannot make another
     // pixel isolated.
     for y in 1..h.saturating_sub(1) {
         for x in 1..w.saturating_sub(1) {
             let i = y * w + x;
-            if ink[i]
-                && !ink[i - 1]
-                && !ink[i + 1]
-                && !ink[i - w]
-                && !ink[i + w]
-                && !ink[i - w - 1]
-                && !ink[i - w + 1]
-                && !ink[i + w - 1]
-                && !ink[i + w + 1]
+            if ink[i] != 0
+                && (ink[i - 1]
+                    | ink[i + 1]
+                    | ink[i - w]
+                    | ink[i + w]
+                    | ink[i - w - 1]
+                    | ink[i - w + 1]
+                    | ink[i + w - 1]
+                    | ink[i + w + 1])
+                    == 0
             {
-                ink[i] = false;
+                ink[i] = 0;
             }
         }
     }
@@ -330,10 +334,10 @@ mod tests {
         assert!(flat.get(240, 10) > 245, "{}", flat.get(240, 10));
         // Both strokes are ink.
         let ink = binarize(&flat, 170);
-        assert!(ink[(60 * w + 41) as usize]);
-        assert!(ink[(60 * w + 169) as usize]);
-        assert!(!ink[(60 * w + 100) as usize]);
-        assert!(!ink[(60 * w + 230) as usize]);
+        assert_eq!(ink[(60 * w + 41) as usize], 1);
+        assert_eq!(ink[(60 * w + 169) as usize], 1);
+        assert_eq!(ink[(60 * w + 100) as usize], 0);
+        assert_eq!(ink[(60 * w + 230) as usize], 0);
     }
 
     #[test]
@@ -343,7 +347,7 @@ mod tests {
         g.data[66] = 0;
         g.data[67] = 0; // a two-pixel dot (a diacritic at low resolution)
         let ink = binarize(&g, 128);
-        assert!(!ink[33]);
-        assert!(ink[66] && ink[67]);
+        assert_eq!(ink[33], 0);
+        assert_eq!((ink[66], ink[67]), (1, 1));
     }
 }

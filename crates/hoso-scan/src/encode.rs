@@ -74,12 +74,12 @@ impl EncodedPage {
     }
 }
 
-/// CCITT G4 of a bilevel page (`ink` true = black).
-pub fn g4(ink: &[bool], w: u32, h: u32) -> Vec<u8> {
+/// CCITT G4 of a bilevel page (`ink` non-zero = black).
+pub fn g4(ink: &[u8], w: u32, h: u32) -> Vec<u8> {
     use fax::{Color, VecWriter, encoder::Encoder};
     let mut enc = Encoder::new(VecWriter::with_capacity((w * h / 16) as usize));
     for row in ink.chunks_exact(w as usize).take(h as usize) {
-        let pels = row.iter().map(|&b| if b { Color::Black } else { Color::White });
+        let pels = row.iter().map(|&b| if b != 0 { Color::Black } else { Color::White });
         // VecWriter cannot fail.
         let _ = enc.encode_line(pels, w);
     }
@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn g4_round_trips_through_a_decoder() {
         let (w, h) = (37u32, 5u32);
-        let ink: Vec<bool> = (0..w * h).map(|i| (i * 7 + i / w) % 5 < 2).collect();
+        let ink: Vec<u8> = (0..w * h).map(|i| u8::from((i * 7 + i / w) % 5 < 2)).collect();
         let data = g4(&ink, w, h);
         let mut rows = Vec::new();
         fax::decoder::decode_g4(data.into_iter(), w, Some(h), |transitions| {
@@ -221,7 +221,7 @@ mod tests {
             rows.extend(row);
         })
         .expect("valid G4");
-        assert_eq!(rows, ink);
+        assert_eq!(rows, ink.iter().map(|&b| b != 0).collect::<Vec<bool>>());
     }
 
     fn page(width: u32, height: u32, encoding: Encoding, data: Vec<u8>) -> EncodedPage {
@@ -231,9 +231,12 @@ mod tests {
     #[test]
     fn every_encoding_unpacks_to_its_grey_levels() {
         let (w, h) = (37u32, 5u32);
-        let ink: Vec<bool> = (0..w * h).map(|i| (i * 7 + i / w) % 5 < 2).collect();
+        let ink: Vec<u8> = (0..w * h).map(|i| u8::from((i * 7 + i / w) % 5 < 2)).collect();
         let grey = decode_page(&page(w, h, Encoding::G4, g4(&ink, w, h))).expect("g4");
-        assert_eq!(grey.data, ink.iter().map(|&b| if b { 0 } else { 255 }).collect::<Vec<u8>>());
+        assert_eq!(
+            grey.data,
+            ink.iter().map(|&b| if b != 0 { 0 } else { 255 }).collect::<Vec<u8>>()
+        );
         let flat = Gray::new(16, 8, 180);
         let jp = page(16, 8, Encoding::JpegGray, jpeg_gray(&flat, 200, 90));
         let back = decode_page(&jp).expect("jpeg");

@@ -455,8 +455,10 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     let (encoding, data, thumb) = match mode {
         Mode::Bw | Mode::Auto => {
             let ink = clean::binarize(&flat, bw_threshold);
-            let thumb = thumb_of(&|i| if ink[i] { 0 } else { 255 });
-            (Encoding::G4, encode::g4(&ink, w, h), thumb)
+            let thumb = thumb_of(&|i| if ink[i] != 0 { 0 } else { 255 });
+            let g4 = encode::g4(&ink, w, h);
+            image::recycle(ink);
+            (Encoding::G4, g4, thumb)
         }
         Mode::Gray => gray_page(),
         Mode::Color => match &palette {
