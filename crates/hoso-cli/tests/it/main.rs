@@ -317,17 +317,22 @@ fn rendered_a4(pdf: &std::path::Path, scratch: &std::path::Path) -> Vec<u8> {
     pgm[at..].to_vec()
 }
 
+/// `hoso scan --mode MODE` of the fixture photo p021 into `dir/pages`, which it returns.
+fn scanned(dir: &std::path::Path, mode: &str) -> std::path::PathBuf {
+    let photo = scan_fixture("p021_normal.jpg");
+    let out = dir.join("pages");
+    let run = hoso(
+        dir,
+        &["scan", "--mode", mode, "--out", out.to_str().unwrap(), photo.to_str().unwrap()],
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    out
+}
+
 #[test]
 fn a_black_and_white_page_renders_as_black_text_on_white_paper() {
     let dir = tempfile::tempdir().expect("tmp");
-    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../hoso-scan/tests/fixtures/p021_normal.jpg");
-    let out = dir.path().join("pages");
-    let run = hoso(
-        dir.path(),
-        &["scan", "--mode", "bw", "--out", out.to_str().unwrap(), photo.to_str().unwrap()],
-    );
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out = scanned(dir.path(), "bw");
     let pixels = rendered_a4(&out.join("p021_normal.pdf"), dir.path());
     let white = pixels.iter().filter(|&&v| v > 200).count() as f64 / pixels.len() as f64;
     let black = pixels.iter().filter(|&&v| v < 55).count() as f64 / pixels.len() as f64;
@@ -338,14 +343,7 @@ fn a_black_and_white_page_renders_as_black_text_on_white_paper() {
 #[test]
 fn a_grey_text_page_is_a_small_pdf_of_four_grey_levels_that_renders_as_scanned() {
     let dir = tempfile::tempdir().expect("tmp");
-    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../hoso-scan/tests/fixtures/p021_normal.jpg");
-    let out = dir.path().join("pages");
-    let run = hoso(
-        dir.path(),
-        &["scan", "--mode", "gray", "--out", out.to_str().unwrap(), photo.to_str().unwrap()],
-    );
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out = scanned(dir.path(), "gray");
     let report: Value =
         serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
     let p = &report["photos"][0];
