@@ -203,8 +203,7 @@ pub(crate) async fn submit(
     }
     let (text, hash) = canonical(&value);
     let files = files(&sub.files);
-    let ids: Vec<String> = files.iter().map(|f| f.upload_id.clone()).collect();
-    crate::tus::settle_uploads(&portal, &device, &ids).await;
+    crate::tus::settle_uploads(&portal, &device, &files).await;
     let now = now_ms();
     let request = SubmitRequest {
         token_hash: device.0,
@@ -337,8 +336,7 @@ pub(crate) async fn supplement(
     };
     let (_, hash) = canonical(&value);
     let list = files(&sup.files);
-    let ids: Vec<String> = list.iter().map(|f| f.upload_id.clone()).collect();
-    crate::tus::settle_uploads(&portal, &device, &ids).await;
+    crate::tus::settle_uploads(&portal, &device, &list).await;
     let supplement_id = sup.supplement_id.clone();
     let now = now_ms();
     let outcome = blocking(&portal, move |db| {

@@ -487,8 +487,12 @@ async fn settle(portal: &Arc<Portal>, row: &UploadRow) -> Result<(), Response> {
 /// Before a submission is checked, completes those of its uploads (this device's) that have
 /// every byte but were never checked, so a dropped answer does not make the client send a
 /// whole file again.
-pub(crate) async fn settle_uploads(portal: &Arc<Portal>, device: &Device, ids: &[String]) {
-    for id in ids.iter().filter(|id| valid_id(id)) {
+pub(crate) async fn settle_uploads(
+    portal: &Arc<Portal>,
+    device: &Device,
+    files: &[crate::db::SubmittedFile],
+) {
+    for id in files.iter().map(|f| &f.upload_id).filter(|id| valid_id(id)) {
         let Ok(row) = owned_upload(portal, device, id).await else { continue };
         if row.sha256.is_some() || file_len(portal, id).await != row.length {
             continue;
