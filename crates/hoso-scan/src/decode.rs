@@ -175,8 +175,7 @@ fn decode_jpeg(bytes: &[u8], colour: bool) -> Result<(Gray, Option<Rgb>), ScanEr
         ZCursor::new(bytes),
         opts.jpeg_set_out_colorspace(out_cs),
     );
-    let size = dec.output_buffer_size().unwrap_or((w * h) * if colour { 3 } else { 1 });
-    let mut pixels = crate::image::buffer(size, 0);
+    let mut pixels = crate::image::buffer(w * h * if colour { 3 } else { 1 }, 0);
     dec.decode_into(&mut pixels).map_err(|e| jpeg_error(&e))?;
     let (w, h) = (w as u32, h as u32);
     if colour {
