@@ -474,9 +474,13 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     };
     clock.lap(t, "encode");
     let format = dec.format;
-    for pixels in [Some(dec.gray.data), dec.rgb.map(|c| c.data), Some(page.data), Some(flat.data)] {
-        image::recycle(pixels.unwrap_or_default());
+    // The next scan on this thread reuses the large buffers (see `image::buffer`).
+    image::recycle(dec.gray.data);
+    if let Some(rgb) = dec.rgb {
+        image::recycle(rgb.data);
     }
+    image::recycle(page.data);
+    image::recycle(flat.data);
     Ok(Scanned {
         page: EncodedPage { width: w, height: h, dpi: opts.dpi, encoding, data },
         mode,
