@@ -350,6 +350,27 @@ mod tests {
     }
 
     #[test]
+    fn specks_are_dropped_wherever_they_fall_in_a_long_row() {
+        // Lone specks at every column of a wide page (before, inside and after runs of 16 that
+        // are passed over whole), and two-pixel dots beside them that stay.
+        let (w, h) = (101u32, 9u32);
+        let mut g = Gray::new(w, h, 255);
+        for x in 1..w - 1 {
+            g.data[(2 * w + x) as usize] = 0; // row 2: a line, kept
+        }
+        for x in (1..w - 1).step_by(3) {
+            g.data[(5 * w + x) as usize] = 0; // row 5: lone specks, dropped
+        }
+        g.data[(7 * w + 97) as usize] = 0; // a dot near the end, kept
+        g.data[(7 * w + 98) as usize] = 0;
+        let ink = binarize(&g, 128);
+        assert!((1..w - 1).all(|x| ink[(2 * w + x) as usize] == 1));
+        assert!(ink[(5 * w) as usize..(6 * w) as usize].iter().all(|&v| v == 0));
+        assert_eq!((ink[(7 * w + 97) as usize], ink[(7 * w + 98) as usize]), (1, 1));
+        assert_eq!(ink.iter().map(|&v| u32::from(v)).sum::<u32>(), (w - 2) + 2);
+    }
+
+    #[test]
     fn a_lone_speck_is_dropped_but_a_dot_kept() {
         let mut g = Gray::new(10, 10, 255);
         g.data[33] = 0; // alone
