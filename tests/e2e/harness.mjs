@@ -56,7 +56,7 @@ async function waitForDriver(port, ms = 20_000) {
 const madeDirs = [];
 process.on('exit', (code) => {
   for (const dir of madeDirs) {
-    if (code === 0 && !process.exitCode) rmSync(dir, { recursive: true, force: true });
+    if (code === 0) rmSync(dir, { recursive: true, force: true });
     else console.error(`kept for inspection: ${dir}`);
   }
 });

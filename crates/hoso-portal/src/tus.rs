@@ -349,7 +349,7 @@ async fn append(
 ) -> Response {
     let path = path_of(portal, &row.id);
     let current = file_len(portal, &row.id).await;
-    if row.sha256.is_none() && current == row.length {
+    if unchecked(row, current) {
         return finish(portal, row, now_ms() + ttl_ms(portal)).await;
     }
     if row.sha256.is_some() || current >= row.length {
@@ -472,12 +472,17 @@ async fn append(
     offset_response(offset, expires_at, StatusCode::NO_CONTENT)
 }
 
+/// Every byte of the upload is on disk (`on_disk` of them) but it was never checked.
+fn unchecked(row: &UploadRow, on_disk: u64) -> bool {
+    row.sha256.is_none() && on_disk == row.length
+}
+
 /// Completes an upload whose every byte is on disk but whose check never ran (the request
 /// that brought the last byte was dropped with its connection, or the portal stopped). Call it
 /// holding the upload's lock. A file that fails the check is emptied, so its offset is then 0;
 /// `Err` is an internal failure to answer with.
 async fn settle(portal: &Arc<Portal>, row: &UploadRow) -> Result<(), Response> {
-    if row.sha256.is_some() || file_len(portal, &row.id).await != row.length {
+    if !unchecked(row, file_len(portal, &row.id).await) {
         return Ok(());
     }
     let r = finish(portal, row, now_ms() + ttl_ms(portal)).await;
@@ -494,7 +499,7 @@ pub(crate) async fn settle_uploads(
 ) {
     for id in files.iter().map(|f| &f.upload_id).filter(|id| valid_id(id)) {
         let Ok(row) = owned_upload(portal, device, id).await else { continue };
-        if row.sha256.is_some() || file_len(portal, id).await != row.length {
+        if !unchecked(&row, file_len(portal, id).await) {
             continue;
         }
         let lock = portal.uploads.get(id);
