@@ -12,6 +12,11 @@
 //! The best few dozen outlines by edge support are then weighed by whether paper lies just inside
 //! each side (an outline around the page on a chequered cloth has cloth just inside it).
 //!
+//! The Hough lines are a degree or so coarse, and a chequered cloth's lines pull them: a side
+//! can come out askew, inside the page at one end and in the cloth at the other. Each end of each
+//! side is then moved on its own, up to 20 pixels either way, to the outermost line along which
+//! paper lies just inside and the luma steps across it nearly as often as along the best line.
+//!
 //! A certificate's printed frame, a few millimetres inside the edge, can out-vote the edge
 //! itself; so each side of the winner is then pushed outwards to the last place, within 4 % of
 //! the page, where paper still lies just inside and something else just outside.
@@ -343,7 +348,118 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
             Some(b) if b.1 >= t.1 => Some(b),
             _ => Some(t),
         });
-    best.map(|(q, _, c)| (widen_to_edge(*q, &p), *c))
+    best.map(|(q, _, c)| (widen_to_edge(snap_sides(*q, &p), &p), *c))
+}
+
+/// Each side moved (each end on its own, up to `R` pixels either way) to the outermost line
+/// along which, nearly as often as along the best one, paper lies just inside and the luma steps
+/// the outline's way across it. The lines of a Hough transform are a degree or so coarse, and a
+/// chequered cloth's lines pull them; a side found tilted against the page's edge ends inside
+/// the page at one end and in the cloth at the other.
+fn snap_sides(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
+    const M: usize = 64;
+    const R: isize = 20;
+    const PAD: isize = 4;
+    const OFFS: usize = (2 * (R + PAD) + 1) as usize;
+    let fs: Vec<f64> = (0..M).map(|i| 0.08 + 0.84 * (i as f64 + 0.5) / M as f64).collect();
+    // Per side: the luma on M points along it at offsets -R-PAD..=R+PAD (outwards), NaN off the
+    // photo; and the paper's level at each point, the brightest on its inner half.
+    let mut strips = Vec::with_capacity(4);
+    for k in 0..4 {
+        let (a, len, d, n) = side_frame(&q, k);
+        let mut strip = vec![f32::NAN; M * OFFS];
+        let mut paper = vec![f32::NAN; M];
+        for (i, &f) in fs.iter().enumerate() {
+            let c = [a[0] + d[0] * len * f, a[1] + d[1] * len * f];
+            let row = &mut strip[i * OFFS..(i + 1) * OFFS];
+            for (j, v) in row.iter_mut().enumerate() {
+                let o = (j as isize - R - PAD) as f64;
+                if let Some(l) = p.at(c[0] + n[0] * o, c[1] + n[1] * o) {
+                    *v = l;
+                }
+            }
+            paper[i] = row[..=(R + PAD) as usize].iter().copied().fold(f32::NAN, f32::max);
+        }
+        strips.push((strip, paper));
+    }
+    // Whether the paper is brighter than what lies around it: its level against the luma
+    // beyond the outline (a side found on a printed frame has dark ink just inside it).
+    let middle = |mut v: Vec<f32>| -> f32 {
+        v.retain(|x| !x.is_nan());
+        if v.is_empty() {
+            return f32::NAN;
+        }
+        let m = v.len() / 2;
+        *v.select_nth_unstable_by(m, f32::total_cmp).1
+    };
+    let paper_level = middle(strips.iter().flat_map(|s| s.1.iter().copied()).collect());
+    let beyond = middle(
+        strips.iter().flat_map(|s| s.0.chunks(OFFS).flat_map(|r| r[OFFS - 4..].to_vec())).collect(),
+    );
+    let sign = if paper_level >= beyond || beyond.is_nan() { 1.0 } else { -1.0 };
+    let mut lines = Vec::with_capacity(4);
+    for (k, (strip, paper)) in strips.iter().enumerate() {
+        let (a, len, d, n) = side_frame(&q, k);
+        // Points where paper lies just inside the line and the luma steps the outline's way
+        // across it, and the sum of those steps.
+        let score = |sa: isize, sb: isize| -> (usize, f32) {
+            let mut hits = 0;
+            let mut contrast = 0.0;
+            for (i, &f) in fs.iter().enumerate() {
+                let s = (sa as f64 + (sb - sa) as f64 * f).round() as isize;
+                let j = (s + R + PAD) as usize;
+                let (inn, out) = (strip[i * OFFS + j - 3], strip[i * OFFS + j + 3]);
+                if sign * (inn - out) > 7.0 && inn >= paper[i] - 25.0 {
+                    hits += 1;
+                    contrast += (inn - out).abs();
+                }
+            }
+            (hits, contrast)
+        };
+        let mut all = Vec::with_capacity(((2 * R + 1) * (2 * R + 1)) as usize);
+        for sa in -R..=R {
+            for sb in -R..=R {
+                let (h, c) = score(sa, sb);
+                all.push((h, sa, sb, c));
+            }
+        }
+        // Lines nearly as well supported as the best; of them, the outermost few pixels (a
+        // frame's inner edge is as good an edge as the paper's own); of those, the sharpest.
+        let top = all.iter().map(|t| t.0).max().unwrap_or(0);
+        let floor = (M / 2).max(top.saturating_sub(M / 5));
+        let outer = all.iter().filter(|t| t.0 >= floor).map(|t| t.1 + t.2).max();
+        let pick = outer.and_then(|o| {
+            all.iter()
+                .filter(|t| t.0 >= floor && t.1 + t.2 >= o - 6)
+                .max_by(|x, y| x.3.total_cmp(&y.3))
+        });
+        let (sa, sb) = pick.map_or((0, 0), |t| (t.1, t.2));
+        let b = [a[0] + d[0] * len, a[1] + d[1] * len];
+        let (pa, pb) = (
+            [a[0] + n[0] * sa as f64, a[1] + n[1] * sa as f64],
+            [b[0] + n[0] * sb as f64, b[1] + n[1] * sb as f64],
+        );
+        let l = dist(pa, pb).max(1e-9);
+        lines.push((pa, [(pb[0] - pa[0]) / l, (pb[1] - pa[1]) / l]));
+    }
+    corners_of(q, &lines)
+}
+
+/// The corners where consecutive sides (a point and a unit direction each) meet; a corner whose
+/// sides are parallel stays where it was in `q`.
+fn corners_of(q: [Pt; 4], lines: &[(Pt, Pt)]) -> [Pt; 4] {
+    let mut r = q;
+    for k in 0..4 {
+        let (p1, d1) = lines[(k + 3) % 4];
+        let (p2, d2) = lines[k];
+        let det = d1[0] * d2[1] - d1[1] * d2[0];
+        if det.abs() < 1e-9 {
+            continue;
+        }
+        let t = ((p2[0] - p1[0]) * d2[1] - (p2[1] - p1[1]) * d2[0]) / det;
+        r[k] = [p1[0] + d1[0] * t, p1[1] + d1[1] * t];
+    }
+    r
 }
 
 /// Share of the outline's sides (0..1) with paper just inside them: as bright as the page's
@@ -482,19 +598,7 @@ fn widen_to_edge(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
         }
         lines.push(([a[0] + n[0] * out, a[1] + n[1] * out], d));
     }
-    // Corners: where consecutive sides meet.
-    let mut r = q;
-    for k in 0..4 {
-        let (p1, d1) = lines[(k + 3) % 4];
-        let (p2, d2) = lines[k];
-        let det = d1[0] * d2[1] - d1[1] * d2[0];
-        if det.abs() < 1e-9 {
-            continue;
-        }
-        let t = ((p2[0] - p1[0]) * d2[1] - (p2[1] - p1[1]) * d2[0]) / det;
-        r[k] = [p1[0] + d1[0] * t, p1[1] + d1[1] * t];
-    }
-    r
+    corners_of(q, &lines)
 }
 
 /// Finds the edge near a coarse side to a fraction of a pixel: `sample(x, y)` reads the
@@ -641,6 +745,48 @@ mod tests {
         let around = [[114.0, 24.0], [456.0, 24.0], [456.0, 436.0], [114.0, 436.0]];
         assert_eq!(paper_inside(&page, &p), 1.0);
         assert_eq!(paper_inside(&around, &p), 0.0);
+    }
+
+    /// A page with a printed frame 9 px inside its edge on a gingham cloth (12-px squares, white
+    /// where the cloth's bands miss, pale where one crosses, coloured where both do).
+    fn page_on_gingham() -> (Gray, [Pt; 4]) {
+        let (w, h) = (600u32, 450u32);
+        let (x0, y0, x1, y1) = (150.0, 60.0, 430.0, 400.0);
+        let mut g = Gray::new(w, h, 0);
+        for y in 0..h {
+            for x in 0..w {
+                let (xf, yf) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
+                let v = if xf > x0 && xf < x1 && yf > y0 && yf < y1 {
+                    let inset = (xf - x0).min(x1 - xf).min(yf - y0).min(y1 - yf);
+                    if (9.0..11.0).contains(&inset) { 30 } else { 245 }
+                } else {
+                    let bands = u8::from((x / 12) % 2 == 0) + u8::from((y / 12) % 2 == 0);
+                    [232, 160, 88][usize::from(bands)]
+                };
+                g.data[(y * w + x) as usize] = v;
+            }
+        }
+        (g, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    }
+
+    #[test]
+    fn a_side_found_askew_is_laid_along_the_pages_edge() {
+        let (g, truth) = page_on_gingham();
+        let p = blur(&g);
+        // The right side as a coarse Hough line might give it: on the frame at the top, in the
+        // cloth at the bottom.
+        let mut askew = truth;
+        askew[1][0] -= 9.0;
+        askew[2][0] += 8.0;
+        let q = snap_sides(askew, &p);
+        for (c, t) in q.iter().zip(&truth) {
+            assert!(dist(*c, *t) < 2.5, "corner {c:?}, page corner {t:?}: {q:?}");
+        }
+        // A side already on the edge stays there, though the frame and the cloth's lines run
+        // beside it.
+        for (c, t) in snap_sides(truth, &p).iter().zip(&truth) {
+            assert!(dist(*c, *t) < 2.5, "corner {c:?}, page corner {t:?}");
+        }
     }
 
     #[test]
