@@ -26,7 +26,7 @@
 //! corners are the intersections (so the rounded corners of an ID card give the corners of its
 //! straight edges).
 
-use crate::geom::{Line, Pt, area2, dist, is_convex};
+use crate::geom::{Line, Pt, area2, dist, iround, is_convex};
 use crate::image::Gray;
 
 /// The small copy's blurred pixels as f32, with bilinear sampling.
@@ -128,7 +128,7 @@ impl Cand {
     fn idx(&self, p: Pt) -> usize {
         let d = self.line.dir();
         let t = p[0] * d[0] + p[1] * d[1];
-        ((t - self.t0).round().max(0.0) as usize).min(self.pos.len() - 1)
+        (iround(t - self.t0).max(0) as usize).min(self.pos.len() - 1)
     }
 
     /// (steps up along +n, steps down, points inside the photo) between a and b.
@@ -186,20 +186,30 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
                 continue;
             }
             let [gx, gy] = grad[y * w + x];
-            let a = gy.atan2(gx);
-            let (dx, dy) = (a.cos().round() as isize, a.sin().round() as isize);
+            // The neighbour along the gradient: each of cos and sin of its angle rounded.
+            let step = |g: f32| {
+                if g >= 0.5 * m {
+                    1
+                } else if g <= -0.5 * m {
+                    -1
+                } else {
+                    0
+                }
+            };
+            let (dx, dy) = (step(gx), step(gy));
             let at = |xx: isize, yy: isize| mag[yy as usize * w + xx as usize];
             let (xi, yi) = (x as isize, y as isize);
             if m < at(xi + dx, yi + dy) || m < at(xi - dx, yi - dy) {
                 continue;
             }
             // The line's normal is the gradient direction, modulo π.
+            let a = gy.atan2(gx);
             let th = f64::from(a).rem_euclid(std::f64::consts::PI);
-            let tb = (th / std::f64::consts::PI * THETA_BINS as f64).round() as isize;
+            let tb = iround(th / std::f64::consts::PI * THETA_BINS as f64);
             for dt in -3..=3 {
                 let t = (tb + dt).rem_euclid(THETA_BINS as isize) as usize;
                 let rho = x as f64 * cos[t] + y as f64 * sin[t];
-                let r = (rho + diag).round() as usize;
+                let r = iround(rho + diag) as usize;
                 acc[t * rho_bins + r] += 1;
             }
         }
@@ -406,7 +416,7 @@ fn snap_sides(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
             let mut hits = 0;
             let mut contrast = 0.0;
             for (i, &f) in fs.iter().enumerate() {
-                let s = (sa as f64 + (sb - sa) as f64 * f).round() as isize;
+                let s = iround(sa as f64 + (sb - sa) as f64 * f);
                 let j = (s + R + PAD) as usize;
                 let (inn, out) = (strip[i * OFFS + j - 3], strip[i * OFFS + j + 3]);
                 if sign * (inn - out) > 7.0 && inn >= paper[i] - 25.0 {

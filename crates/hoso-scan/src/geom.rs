@@ -107,6 +107,13 @@ impl Line {
     }
 }
 
+/// `x.round() as isize` (halves away from zero) without a call into libm: the x86-64 baseline
+/// has no rounding instruction, and the outline search rounds a few hundred thousand times per
+/// photo.
+pub fn iround(x: f64) -> isize {
+    if x >= 0.0 { (x + 0.5) as isize } else { -((0.5 - x) as isize) }
+}
+
 pub fn dist(a: Pt, b: Pt) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
 }
@@ -148,6 +155,17 @@ pub fn order_corners(p: [Pt; 4]) -> [Pt; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_without_libm_rounds_like_round() {
+        for i in -4000..=4000 {
+            let x = f64::from(i) * 0.125;
+            assert_eq!(iround(x), x.round() as isize, "{x}");
+        }
+        assert_eq!(iround(2.5), 3);
+        assert_eq!(iround(-2.5), -3);
+        assert_eq!(iround(-0.4), 0);
+    }
 
     #[test]
     fn homography_maps_the_four_points() {
