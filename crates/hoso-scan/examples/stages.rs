@@ -8,7 +8,7 @@ fn main() {
         let mut t = Vec::new();
         let r = hoso_scan::scan_timed(&bytes, &opts, &mut t);
         let total: f64 = t.iter().map(|x| x.1).sum();
-        let parts: Vec<String> = t.iter().map(|(s, ms)| format!("{s} {ms:.0}")).collect();
+        let parts: Vec<String> = t.iter().map(|(s, ms)| format!("{s} {ms:.1}")).collect();
         println!(
             "{p}: {total:.0} ms [{}] {:?}",
             parts.join(", "),

@@ -104,10 +104,28 @@ impl Cand {
         valid.push(0);
         const K: f64 = 2.0;
         const T: f32 = 7.0;
+        // The stretch of the line near enough the photo for the samples beside it to fall on
+        // it (elsewhere the counts stay as they are).
+        let (mut lo, mut hi) = (0.0f64, n as f64);
+        for (b0, d0, size) in [(base[0], d[0], p.w), (base[1], d[1], p.h)] {
+            let (e0, e1) = (-K - 1.0, size as f64 + K);
+            if d0.abs() < 1e-12 {
+                if b0 < e0 || b0 > e1 {
+                    hi = lo;
+                }
+                continue;
+            }
+            let (ta, tb) = ((e0 - b0) / d0 - t0, (e1 - b0) / d0 - t0);
+            lo = lo.max(ta.min(tb).floor());
+            hi = hi.min(ta.max(tb).ceil() + 1.0);
+        }
+        let (lo, hi) = (lo.max(0.0) as usize, hi.max(0.0) as usize);
         for i in 0..n {
             let t = t0 + i as f64;
             let (x, y) = (base[0] + t * d[0], base[1] + t * d[1]);
-            if let (Some(a), Some(b)) =
+            if i < lo || i >= hi {
+                // Off the photo: nothing counts.
+            } else if let (Some(a), Some(b)) =
                 (p.at(x + K * nn[0], y + K * nn[1]), p.at(x - K * nn[0], y - K * nn[1]))
             {
                 cv += 1;
@@ -163,12 +181,7 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
         }
     }
     // Non-maximum suppression along the gradient, and a threshold.
-    let mut sorted: Vec<f32> = mag.iter().copied().filter(|&m| m > 0.0).collect();
-    if sorted.is_empty() {
-        return None;
-    }
-    let k = sorted.len() * 85 / 100;
-    let thr = *sorted.select_nth_unstable_by(k, f32::total_cmp).1;
+    let thr = nth_positive(&mag, 85)?;
     let thr = thr.max(12.0);
     let diag = ((w * w + h * h) as f64).sqrt();
     let rho_bins = (2.0 * diag) as usize + 2;
@@ -204,7 +217,10 @@ pub fn find_quad(g: &Gray) -> Option<([Pt; 4], f64)> {
             }
             // The line's normal is the gradient direction, modulo π.
             let a = gy.atan2(gx);
-            let th = f64::from(a).rem_euclid(std::f64::consts::PI);
+            // (As rem_euclid would give, without its call to fmod; π itself lands on bin 180,
+            // which wraps to 0 below.)
+            let a = f64::from(a);
+            let th = if a < 0.0 { a + std::f64::consts::PI } else { a };
             let tb = iround(th / std::f64::consts::PI * THETA_BINS as f64);
             for dt in -3..=3 {
                 let t = (tb + dt).rem_euclid(THETA_BINS as isize) as usize;
@@ -410,19 +426,30 @@ fn snap_sides(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
     let mut lines = Vec::with_capacity(4);
     for (k, (strip, paper)) in strips.iter().enumerate() {
         let (a, len, d, n) = side_frame(&q, k);
-        // Points where paper lies just inside the line and the luma steps the outline's way
-        // across it, and the sum of those steps.
-        let score = |sa: isize, sb: isize| -> (usize, f32) {
-            let mut hits = 0;
-            let mut contrast = 0.0;
-            for (i, &f) in fs.iter().enumerate() {
-                let s = iround(sa as f64 + (sb - sa) as f64 * f);
-                let j = (s + R + PAD) as usize;
+        // At each point and offset: does paper lie just inside, and does the luma step the
+        // outline's way across it (and by how much)?
+        let mut step = vec![0u16; M * OFFS];
+        for i in 0..M {
+            for j in 3..OFFS - 3 {
                 let (inn, out) = (strip[i * OFFS + j - 3], strip[i * OFFS + j + 3]);
                 if sign * (inn - out) > 7.0 && inn >= paper[i] - 25.0 {
-                    hits += 1;
-                    contrast += (inn - out).abs();
+                    step[i * OFFS + j] = (inn - out).abs().round() as u16;
                 }
+            }
+        }
+        // A line from offset sa to offset sb: its offset at each point, as sa + shift[i] for
+        // the difference sb − sa.
+        let shifts: Vec<Vec<isize>> = (-2 * R..=2 * R)
+            .map(|delta| fs.iter().map(|&f| iround(delta as f64 * f)).collect())
+            .collect();
+        // The points along the line where both hold, and the sum of those steps.
+        let score = |sa: isize, sb: isize| -> (usize, u32) {
+            let shift = &shifts[(sb - sa + 2 * R) as usize];
+            let (mut hits, mut contrast) = (0, 0);
+            for (i, &d) in shift.iter().enumerate() {
+                let c = step[i * OFFS + (sa + d + R + PAD) as usize];
+                hits += usize::from(c > 0);
+                contrast += u32::from(c);
             }
             (hits, contrast)
         };
@@ -439,9 +466,7 @@ fn snap_sides(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
         let floor = (M / 2).max(top.saturating_sub(M / 5));
         let outer = all.iter().filter(|t| t.0 >= floor).map(|t| t.1 + t.2).max();
         let pick = outer.and_then(|o| {
-            all.iter()
-                .filter(|t| t.0 >= floor && t.1 + t.2 >= o - 6)
-                .max_by(|x, y| x.3.total_cmp(&y.3))
+            all.iter().filter(|t| t.0 >= floor && t.1 + t.2 >= o - 6).max_by_key(|t| t.3)
         });
         let (sa, sb) = pick.map_or((0, 0), |t| (t.1, t.2));
         let b = [a[0] + d[0] * len, a[1] + d[1] * len];
@@ -470,6 +495,35 @@ fn corners_of(q: [Pt; 4], lines: &[(Pt, Pt)]) -> [Pt; 4] {
         r[k] = [p1[0] + d1[0] * t, p1[1] + d1[1] * t];
     }
     r
+}
+
+/// The value `pct` % of the way up the positive values of `v` (the k-th smallest, k = n·pct/100),
+/// or None when there are none. Positive floats order as their bit patterns do: the top 16 bits
+/// pick the bucket the k-th lies in, and only that bucket is sorted.
+fn nth_positive(v: &[f32], pct: usize) -> Option<f32> {
+    let mut hist = vec![0u32; 1 << 16];
+    let mut n = 0usize;
+    for &x in v {
+        if x > 0.0 {
+            hist[(x.to_bits() >> 16) as usize] += 1;
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return None;
+    }
+    let mut k = n * pct / 100;
+    let mut bucket = 0;
+    for (b, &c) in hist.iter().enumerate() {
+        if k < c as usize {
+            bucket = b;
+            break;
+        }
+        k -= c as usize;
+    }
+    let mut inside: Vec<f32> =
+        v.iter().copied().filter(|&x| x > 0.0 && (x.to_bits() >> 16) as usize == bucket).collect();
+    Some(*inside.select_nth_unstable_by(k, f32::total_cmp).1)
 }
 
 /// Share of the outline's sides (0..1) with paper just inside them: as bright as the page's
@@ -731,6 +785,20 @@ mod tests {
             }
         }
         (g, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    }
+
+    #[test]
+    fn the_edge_threshold_is_the_same_value_a_full_sort_gives() {
+        // Values spread over many buckets, many sharing one bucket, zeros left out.
+        let mut v: Vec<f32> = (0..5000).map(|i| ((i * 7919) % 4999) as f32 * 0.37).collect();
+        v.extend((0..3000).map(|i| 100.0 + (i % 97) as f32 * 1e-4));
+        v.extend([0.0; 700]);
+        let mut sorted: Vec<f32> = v.iter().copied().filter(|&x| x > 0.0).collect();
+        sorted.sort_by(f32::total_cmp);
+        for pct in [0, 10, 50, 85, 99] {
+            assert_eq!(nth_positive(&v, pct), Some(sorted[sorted.len() * pct / 100]), "{pct} %");
+        }
+        assert_eq!(nth_positive(&[0.0, 0.0], 85), None);
     }
 
     #[test]
