@@ -50,49 +50,58 @@ fn warp_c<const C: usize>(src: &[u8], sw: u32, sh: u32, w: u32, h: u32, m: &Homo
                 let dx = ((bx - ax) / steps * 65536.0) as i64;
                 let dy = ((by - ay) / steps * 65536.0) as i64;
                 let row = &mut out[((y * w + tx) as usize) * C..((y * w + tx1) as usize) * C];
+                if safe {
+                    // Every pixel's 2×2 neighbourhood is inside the photo.
+                    for px in row.chunks_exact_mut(C) {
+                        let (qx, qy) = (sx >> 8, sy >> 8); // 1/256 px
+                        sx += dx;
+                        sy += dy;
+                        let i0 = ((qy >> 8) as usize * stride + (qx >> 8) as usize) * C;
+                        let top = &src[i0..i0 + 2 * C];
+                        let bot = &src[i0 + stride * C..i0 + stride * C + 2 * C];
+                        blend::<C>(px, top, bot, (qx & 255) as i32, (qy & 255) as i32);
+                    }
+                    continue;
+                }
                 for px in row.chunks_exact_mut(C) {
                     let (qx, qy) = (sx >> 8, sy >> 8); // 1/256 px
                     sx += dx;
                     sy += dy;
-                    let (r0, r1, cx0, cx1, fx, fy);
-                    if safe {
-                        let (xi, yi) = ((qx >> 8) as usize, (qy >> 8) as usize);
-                        fx = (qx & 255) as u32;
-                        fy = (qy & 255) as u32;
-                        cx0 = xi;
-                        cx1 = xi + 1;
-                        r0 = yi * stride;
-                        r1 = r0 + stride;
-                    } else {
-                        // Arithmetic shift floors negative values too.
-                        let (xi, yi) = (qx >> 8, qy >> 8);
-                        if xi < -1 || yi < -1 || xi >= swi || yi >= shi {
-                            continue; // outside the photo: white
-                        }
-                        fx = (qx & 255) as u32;
-                        fy = (qy & 255) as u32;
-                        cx0 = xi.clamp(0, swi - 1) as usize;
-                        cx1 = (xi + 1).clamp(0, swi - 1) as usize;
-                        r0 = yi.clamp(0, shi - 1) as usize * stride;
-                        r1 = (yi + 1).clamp(0, shi - 1) as usize * stride;
+                    // Arithmetic shift floors negative values too.
+                    let (xi, yi) = (qx >> 8, qy >> 8);
+                    if xi < -1 || yi < -1 || xi >= swi || yi >= shi {
+                        continue; // outside the photo: white
                     }
-                    // p00·(256−fx) + p01·fx written as p00·256 + (p01−p00)·fx: the same
-                    // value with half the multiplications.
-                    let (fx, fy) = (fx as i32, fy as i32);
-                    for (c, o) in px.iter_mut().enumerate() {
-                        let p00 = i32::from(src[(r0 + cx0) * C + c]);
-                        let p01 = i32::from(src[(r0 + cx1) * C + c]);
-                        let p10 = i32::from(src[(r1 + cx0) * C + c]);
-                        let p11 = i32::from(src[(r1 + cx1) * C + c]);
-                        let top = (p00 << 8) + (p01 - p00) * fx;
-                        let bot = (p10 << 8) + (p11 - p10) * fx;
-                        *o = (((top << 8) + (bot - top) * fy + (1 << 15)) >> 16) as u8;
-                    }
+                    let cx0 = xi.clamp(0, swi - 1) as usize;
+                    let cx1 = (xi + 1).clamp(0, swi - 1) as usize;
+                    let r0 = yi.clamp(0, shi - 1) as usize * stride;
+                    let r1 = (yi + 1).clamp(0, shi - 1) as usize * stride;
+                    let mut top = [0u8; 6];
+                    let mut bot = [0u8; 6];
+                    top[..C].copy_from_slice(&src[(r0 + cx0) * C..(r0 + cx0 + 1) * C]);
+                    top[C..2 * C].copy_from_slice(&src[(r0 + cx1) * C..(r0 + cx1 + 1) * C]);
+                    bot[..C].copy_from_slice(&src[(r1 + cx0) * C..(r1 + cx0 + 1) * C]);
+                    bot[C..2 * C].copy_from_slice(&src[(r1 + cx1) * C..(r1 + cx1 + 1) * C]);
+                    blend::<C>(px, &top, &bot, (qx & 255) as i32, (qy & 255) as i32);
                 }
             }
         }
     }
     out
+}
+
+/// Bilinear blend of a 2×2 neighbourhood (`top` and `bot`: two pixels of C bytes each) at
+/// fractions fx, fy in 1/256. p00·(256−fx) + p01·fx is written as p00·256 + (p01−p00)·fx: the
+/// same value with half the multiplications.
+#[inline(always)]
+fn blend<const C: usize>(px: &mut [u8], top: &[u8], bot: &[u8], fx: i32, fy: i32) {
+    for (c, o) in px.iter_mut().enumerate() {
+        let (p00, p01) = (i32::from(top[c]), i32::from(top[C + c]));
+        let (p10, p11) = (i32::from(bot[c]), i32::from(bot[C + c]));
+        let t = (p00 << 8) + (p01 - p00) * fx;
+        let b = (p10 << 8) + (p11 - p10) * fx;
+        *o = (((t << 8) + (b - t) * fy + (1 << 15)) >> 16) as u8;
+    }
 }
 
 pub fn warp_gray(src: &Gray, w: u32, h: u32, m: &Homography) -> Gray {
