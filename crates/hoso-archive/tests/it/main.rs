@@ -149,14 +149,16 @@ fn pdf_words(pdf: &[u8]) -> Vec<String> {
     words(&String::from_utf8_lossy(&out.stdout))
 }
 
-/// The words of a text that have a letter or digit. A lone spacing accent read from a stamp
-/// (say "ˆ", U+02C6) is not one: Poppler's text extraction does not give such an accent back
-/// from a PDF as a word of its own.
+/// The words of a text that have a letter or digit, without punctuation at their ends. A lone
+/// spacing accent read from a stamp (say "ˆ", U+02C6) is not one: Poppler's text extraction
+/// does not give such an accent back from a PDF as a word of its own. Nor does it always give
+/// back a lone hyphen: when OCR boxes it overlapping the word before, Poppler's extraction
+/// attaches it to the word after ("lập - Tự" comes back as "lập" and "-Tự").
 fn words(text: &str) -> Vec<String> {
     let spacing_accent = |c: char| ('\u{2B0}'..='\u{2FF}').contains(&c);
     text.split_whitespace()
         .filter(|w| w.chars().any(|c| c.is_alphanumeric() && !spacing_accent(c)))
-        .map(str::to_owned)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
         .collect()
 }
 
