@@ -424,6 +424,11 @@ fn snap_sides(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
     );
     let sign = if paper_level >= beyond || beyond.is_nan() { 1.0 } else { -1.0 };
     let mut lines = Vec::with_capacity(4);
+    // A line from offset sa to offset sb: its offset at each point, as sa + shift[i] for the
+    // difference sb − sa (the same for every side).
+    let shifts: Vec<Vec<isize>> = (-2 * R..=2 * R)
+        .map(|delta| fs.iter().map(|&f| iround(delta as f64 * f)).collect())
+        .collect();
     for (k, (strip, paper)) in strips.iter().enumerate() {
         let (a, len, d, n) = side_frame(&q, k);
         // At each point and offset: does paper lie just inside, and does the luma step the
@@ -437,11 +442,6 @@ fn snap_sides(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
                 }
             }
         }
-        // A line from offset sa to offset sb: its offset at each point, as sa + shift[i] for
-        // the difference sb − sa.
-        let shifts: Vec<Vec<isize>> = (-2 * R..=2 * R)
-            .map(|delta| fs.iter().map(|&f| iround(delta as f64 * f)).collect())
-            .collect();
         // The points along the line where both hold, and the sum of those steps.
         let score = |sa: isize, sb: isize| -> (usize, u32) {
             let shift = &shifts[(sb - sa + 2 * R) as usize];
