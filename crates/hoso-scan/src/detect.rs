@@ -123,10 +123,9 @@ impl Cand {
         for i in 0..n {
             let t = t0 + i as f64;
             let (x, y) = (base[0] + t * d[0], base[1] + t * d[1]);
-            if i < lo || i >= hi {
-                // Off the photo: nothing counts.
-            } else if let (Some(a), Some(b)) =
-                (p.at(x + K * nn[0], y + K * nn[1]), p.at(x - K * nn[0], y - K * nn[1]))
+            if (lo..hi).contains(&i)
+                && let (Some(a), Some(b)) =
+                    (p.at(x + K * nn[0], y + K * nn[1]), p.at(x - K * nn[0], y - K * nn[1]))
             {
                 cv += 1;
                 let c = a - b;
@@ -420,7 +419,10 @@ fn snap_sides(q: [Pt; 4], p: &Plane) -> [Pt; 4] {
     };
     let paper_level = middle(strips.iter().flat_map(|s| s.1.iter().copied()).collect());
     let beyond = middle(
-        strips.iter().flat_map(|s| s.0.chunks(OFFS).flat_map(|r| r[OFFS - 4..].to_vec())).collect(),
+        strips
+            .iter()
+            .flat_map(|s| s.0.chunks(OFFS).flat_map(|r| r[OFFS - 4..].iter().copied()))
+            .collect(),
     );
     let sign = if paper_level >= beyond || beyond.is_nan() { 1.0 } else { -1.0 };
     let mut lines = Vec::with_capacity(4);
@@ -766,25 +768,37 @@ pub fn refine(quad: &[Pt; 4], reach: f64, sample: &dyn Fn(f64, f64) -> Option<f3
 mod tests {
     use super::*;
 
-    /// A bright page on a dark table, with a certificate's frame (a thick and a thin rule) a
-    /// few pixels inside its edge, and a few rows of "text".
-    fn framed_page() -> (Gray, [Pt; 4]) {
+    /// A 600×450 picture of an upright page spanning (x0, y0)–(x1, y1): `page(inset)` gives a
+    /// pixel on it from its distance to the nearest edge, `outside(x, y)` one off it.
+    fn picture(
+        (x0, y0, x1, y1): (f64, f64, f64, f64),
+        page: impl Fn(u32, u32, f64) -> u8,
+        outside: impl Fn(u32, u32) -> u8,
+    ) -> (Gray, [Pt; 4]) {
         let (w, h) = (600u32, 450u32);
-        let (x0, y0, x1, y1) = (150.0, 40.0, 420.0, 420.0);
-        let mut g = Gray::new(w, h, 175);
+        let mut g = Gray::new(w, h, 0);
         for y in 0..h {
             for x in 0..w {
                 let (xf, yf) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
-                if xf < x0 || xf > x1 || yf < y0 || yf > y1 {
-                    continue;
-                }
-                let inset = (xf - x0).min(x1 - xf).min(yf - y0).min(y1 - yf);
-                let frame = (8.0..11.0).contains(&inset) || (13.0..14.0).contains(&inset);
-                let text = inset > 30.0 && (y % 14 < 3) && (x % 7 < 4);
-                g.data[(y * w + x) as usize] = if frame || text { 20 } else { 225 };
+                g.data[(y * w + x) as usize] = if xf < x0 || xf > x1 || yf < y0 || yf > y1 {
+                    outside(x, y)
+                } else {
+                    page(x, y, (xf - x0).min(x1 - xf).min(yf - y0).min(y1 - yf))
+                };
             }
         }
         (g, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    }
+
+    /// A bright page on a dark table, with a certificate's frame (a thick and a thin rule) a
+    /// few pixels inside its edge, and a few rows of "text".
+    fn framed_page() -> (Gray, [Pt; 4]) {
+        let on_page = |x: u32, y: u32, inset: f64| {
+            let frame = (8.0..11.0).contains(&inset) || (13.0..14.0).contains(&inset);
+            let text = inset > 30.0 && (y % 14 < 3) && (x % 7 < 4);
+            if frame || text { 20 } else { 225 }
+        };
+        picture((150.0, 40.0, 420.0, 420.0), on_page, |_, _| 175)
     }
 
     #[test]
@@ -828,23 +842,12 @@ mod tests {
     /// A page with a printed frame 9 px inside its edge on a gingham cloth (12-px squares, white
     /// where the cloth's bands miss, pale where one crosses, coloured where both do).
     fn page_on_gingham() -> (Gray, [Pt; 4]) {
-        let (w, h) = (600u32, 450u32);
-        let (x0, y0, x1, y1) = (150.0, 60.0, 430.0, 400.0);
-        let mut g = Gray::new(w, h, 0);
-        for y in 0..h {
-            for x in 0..w {
-                let (xf, yf) = (f64::from(x) + 0.5, f64::from(y) + 0.5);
-                let v = if xf > x0 && xf < x1 && yf > y0 && yf < y1 {
-                    let inset = (xf - x0).min(x1 - xf).min(yf - y0).min(y1 - yf);
-                    if (9.0..11.0).contains(&inset) { 30 } else { 245 }
-                } else {
-                    let bands = u8::from((x / 12) % 2 == 0) + u8::from((y / 12) % 2 == 0);
-                    [232, 160, 88][usize::from(bands)]
-                };
-                g.data[(y * w + x) as usize] = v;
-            }
-        }
-        (g, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        let on_page = |_, _, inset: f64| if (9.0..11.0).contains(&inset) { 30 } else { 245 };
+        let cloth = |x: u32, y: u32| {
+            let bands = u8::from((x / 12).is_multiple_of(2)) + u8::from((y / 12).is_multiple_of(2));
+            [232, 160, 88][usize::from(bands)]
+        };
+        picture((150.0, 60.0, 430.0, 400.0), on_page, cloth)
     }
 
     #[test]
