@@ -5,6 +5,7 @@
 
 mod archive;
 mod commands;
+mod graphics;
 mod launch;
 mod sending;
 mod state;
@@ -14,6 +15,8 @@ use state::Backend;
 use tauri::Manager;
 
 fn main() {
+    #[cfg(target_os = "linux")]
+    graphics::software_only();
     let backend = Backend::from_env();
     let args: Vec<String> = std::env::args().collect();
     // The same folder reached by another path (relative, through a link) is the same HoSo.
@@ -43,7 +46,7 @@ fn main() {
         .manage(LaunchRequest(std::sync::Mutex::new(launch::open_request(&args))))
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
-                software_rendering(&window);
+                graphics::software_pages(&window);
                 launch::save_window_state_when_settled(&window);
             }
             let handle = app.handle().clone();
@@ -61,19 +64,4 @@ fn main() {
         eprintln!("HoSo could not start its window: {e}");
         std::process::exit(1);
     }
-}
-
-/// HoSo's screens are forms: GPU compositing buys nothing there but costs ~80 MB per window
-/// (a GL stack in the web process) and is the usual cause of blank WebKitGTK windows on old
-/// office PCs' drivers. Pages are drawn in software instead.
-fn software_rendering(window: &tauri::WebviewWindow) {
-    #[cfg(target_os = "linux")]
-    let _ = window.with_webview(|webview| {
-        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-        if let Some(settings) = WebViewExt::settings(&webview.inner()) {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        }
-    });
-    #[cfg(not(target_os = "linux"))]
-    let _ = window;
 }

@@ -4,11 +4,12 @@
 // - HoSo runs once per data folder: a second launch (the desktop icon clicked again, or
 //   `hoso-desktop --open ID`) hands over to the running window, which opens the dossier it
 //   asked for, and exits. A launch on another data folder is a HoSo of its own.
+// - It draws in software: its own process loads no GL driver (Mesa maps LLVM, ~43 MB).
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -141,5 +142,47 @@ test('a second launch hands over to the running window, which opens the dossier 
   } finally {
     await app.close();
     bus.stop();
+  }
+});
+
+/** The HoSo processes whose environment names `dataDir` as their data folder. */
+function appProcesses(dataDir) {
+  const mine = `HOSO_DATA_DIR=${dataDir}`;
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const comm = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+        return comm === 'hoso-desktop' && readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(mine);
+      } catch {
+        return false; // Gone, or not ours to read.
+      }
+    });
+}
+
+test('the window draws its pages without loading a GL driver into its own process', async () => {
+  const dataDir = tempDataDir();
+  const app = await launchApp({ display: display.display, dataDir });
+  try {
+    const b = app.browser;
+    await (await b.$('h1')).waitForDisplayed({ timeout: 15_000 });
+    assert.match(await (await b.$('h1')).getText(), /Hồ sơ/);
+    await screenshot(b, 'software-drawing');
+    const [pid] = await until(() => {
+      const found = appProcesses(dataDir);
+      return found.length ? found : null;
+    }, 5000, 'the window process');
+    // Mesa's driver maps LLVM (about 43 MB resident) wherever GL is opened.
+    const libraries = new Set(
+      readFileSync(`/proc/${pid}/maps`, 'utf8')
+        .split('\n')
+        .map((l) => path.basename(l.split(/\s+/)[5] ?? ''))
+        .filter(Boolean),
+    );
+    assert.ok(libraries.has(path.basename(readlinkSync(`/proc/${pid}/exe`))), 'the maps should be the app’s');
+    const gl = [...libraries].filter((l) => /^(libLLVM|swrast_dri|libGLX_mesa|libEGL_mesa)/.test(l));
+    assert.deepEqual(gl, [], 'the window process should not load a GL driver');
+  } finally {
+    await app.close();
   }
 });

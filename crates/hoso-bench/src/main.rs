@@ -203,6 +203,8 @@ struct ProcMemory {
     name: String,
     rss: u64,
     pss: u64,
+    /// Whether a GL driver (Mesa, which maps LLVM) is loaded in it.
+    gl: bool,
 }
 
 /// The memory of each process of the tree.
@@ -218,21 +220,26 @@ fn memory_kib(pids: &[u32]) -> Vec<ProcMemory> {
         .map(|p| {
             let s = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
             let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+            let maps = std::fs::read_to_string(format!("/proc/{p}/maps")).unwrap_or_default();
             ProcMemory {
                 name: name.trim().to_owned(),
                 rss: field(&s, "Rss:"),
                 pss: field(&s, "Pss:"),
+                gl: maps.contains("/libLLVM") || maps.contains("_dri.so"),
             }
         })
         .collect()
 }
 
-/// "RSS 417 MiB, PSS 243 MiB (hoso-desktop 170 MiB, WebKitWebProces 187 MiB, …)".
+/// "RSS 363 MiB, PSS 219 MiB (RSS MiB each: hoso-desktop 113, WebKitWebProces 189 with GL, …)".
 fn memory_line(what: &str, procs: &[ProcMemory]) -> String {
     let mib = |k: u64| k as f64 / 1024.0;
     let rss: u64 = procs.iter().map(|p| p.rss).sum();
     let pss: u64 = procs.iter().map(|p| p.pss).sum();
-    let each: Vec<String> = procs.iter().map(|p| format!("{} {:.0}", p.name, mib(p.rss))).collect();
+    let each: Vec<String> = procs
+        .iter()
+        .map(|p| format!("{} {:.0}{}", p.name, mib(p.rss), if p.gl { " with GL" } else { "" }))
+        .collect();
     format!(
         "{what}, {} processes: RSS {:.0} MiB, PSS {:.0} MiB (RSS MiB each: {})",
         procs.len(),
