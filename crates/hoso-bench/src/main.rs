@@ -52,6 +52,9 @@ struct Args {
     /// The hoso-portal binary (default: next to this one).
     #[arg(long)]
     portal: Option<PathBuf>,
+    /// The release package (`scripts/package.sh`): its size and installed size are printed.
+    #[arg(long)]
+    deb: Option<PathBuf>,
 }
 
 const SURNAMES: [&str; 12] =
@@ -396,8 +399,30 @@ fn drop_page_cache() -> bool {
     std::fs::write("/proc/sys/vm/drop_caches", "3\n").is_ok()
 }
 
+/// The package's size and the size it takes installed (its control file's `Installed-Size`).
+fn package_figures(deb: &Path) -> Result<()> {
+    let bytes = std::fs::metadata(deb).with_context(|| format!("reading {}", deb.display()))?.len();
+    let out = Command::new("dpkg-deb")
+        .args(["--field"])
+        .arg(deb)
+        .arg("Installed-Size")
+        .output()
+        .context("running dpkg-deb")?;
+    let installed_kib: u64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .with_context(|| format!("{} has no Installed-Size", deb.display()))?;
+    let mb = |b: u64| b as f64 / 1_000_000.0;
+    println!("package {:>41.1} MB               target ≤ 20 MB", mb(bytes));
+    println!("package installed {:>31.1} MB", mb(installed_kib * 1024));
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(deb) = &args.deb {
+        package_figures(deb)?;
+    }
     if !args.send_only {
         let tmp = tempfile::tempdir()?;
         let dir = args.data_dir.clone().unwrap_or_else(|| tmp.path().to_owned());
