@@ -11,8 +11,9 @@
 //!   never uses it: with GPU buffers off it draws into shared memory.
 //!
 //! A value the user set before starting HoSo wins (to try GPU drawing again, say). The page
-//! process still opens EGL once (WebKitGTK 2.50 does so whenever GTK reports GL), so Mesa
-//! remains in that one process; measured in `scripts/bench.sh`.
+//! process still opens EGL for its first page: WebKitGTK 2.50 does so whatever the policy and
+//! these variables say, so Mesa (and LLVM) remain in that one process. `scripts/bench.sh` says
+//! which processes have a GL driver mapped.
 
 /// What is set before GTK starts, unless already set.
 #[cfg(target_os = "linux")]

@@ -403,7 +403,7 @@ fn drop_page_cache() -> bool {
 fn package_figures(deb: &Path) -> Result<()> {
     let bytes = std::fs::metadata(deb).with_context(|| format!("reading {}", deb.display()))?.len();
     let out = Command::new("dpkg-deb")
-        .args(["--field"])
+        .arg("--field")
         .arg(deb)
         .arg("Installed-Size")
         .output()
