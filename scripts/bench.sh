@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 # Builds the release app and its .deb (and runs setup and the UI build).
 scripts/package.sh
 deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
-cargo build --locked --release -p hoso-bench -p hoso-desktop -p hoso-portal
+cargo build --locked --release -p hoso-bench -p hoso-portal
 exec target/release/hoso-bench --deb "$deb" --app target/release/hoso-desktop \
   --portal target/release/hoso-portal "$@"

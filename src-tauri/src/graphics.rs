@@ -17,7 +17,7 @@
 
 /// What is set before GTK starts, unless already set.
 #[cfg(target_os = "linux")]
-pub const SOFTWARE_ONLY: [(&str, &str); 3] = [
+const SOFTWARE_ONLY: [(&str, &str); 3] = [
     ("GDK_GL", "disable"),
     ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
     ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/dev/null"),
