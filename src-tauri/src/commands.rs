@@ -620,15 +620,18 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The UI painted its first screen. With `HOSO_REPORT_READY` set, says so on stdout for the
-/// start-up benchmark.
+/// The UI painted its first screen: the window is on the screen, so it can be brought whole onto
+/// it (before, its place is not known yet). With `HOSO_REPORT_READY` set, says so on stdout for
+/// the start-up benchmark.
 #[tauri::command]
 fn app_ready<R: Runtime>(app: AppHandle<R>) {
     if std::env::var_os("HOSO_REPORT_READY").is_some() {
         println!("HOSO_READY");
         let _ = std::io::Write::flush(&mut std::io::stdout());
     }
-    let _ = app.get_webview_window("main");
+    if let Some(window) = app.get_webview_window("main") {
+        crate::launch::fit_on_screen(&window);
+    }
 }
 
 /// The dossier the command line asked to open (`--open ID`), once.

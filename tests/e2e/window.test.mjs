@@ -1,6 +1,7 @@
 // End-to-end: the window as an office PC's user meets it.
 // - Its size and place come back the next time HoSo starts, and they are on disk a moment
 //   after the change, so a power cut does not lose them.
+// - It opens whole on a 1366×768 screen, the office PC's, even when it was last used larger.
 // - HoSo runs once per data folder: a second launch (the desktop icon clicked again, or
 //   `hoso-desktop --open ID`) hands over to the running window, which opens the dossier it
 //   asked for, and exits. A launch on another data folder is a HoSo of its own.
@@ -77,6 +78,43 @@ test('the window comes back with the size and place it was given', async () => {
     const again = await b.getWindowRect();
     assert.deepEqual(again, rect);
     await screenshot(b, 'window-remembered');
+  } finally {
+    await app.close();
+  }
+});
+
+/** Asserts that all of `rect` is on the test's 1366×768 screen. */
+function assertOnScreen(rect, when) {
+  const { x, y, width, height } = rect;
+  assert.ok(x >= 0 && y >= 0 && x + width <= 1366 && y + height <= 768, `${when}: ${JSON.stringify(rect)}`);
+}
+
+test('the window opens whole on a 1366×768 screen, even after being made larger', async () => {
+  const dataDir = tempDataDir();
+  let app = await launchApp({ display: display.display, dataDir });
+  try {
+    const b = app.browser;
+    await (await b.$('h1')).waitForDisplayed({ timeout: 15_000 });
+    const first = await b.getWindowRect();
+    assertOnScreen(first, 'the first window');
+    // Only as small as it must be: the 1280-pixel width fits, so it stays.
+    assert.equal(first.width, 1280);
+    assert.equal(first.height, 768);
+    await screenshot(b, 'window-first-fits');
+    // As if last used on a bigger screen.
+    await b.setWindowRect(0, 0, 1900, 1040);
+    await until(() => savedState(dataDir)?.width === 1900, 10_000, 'the large size reaching window-state.json');
+  } finally {
+    await app.close();
+  }
+
+  app = await launchApp({ display: display.display, dataDir });
+  try {
+    const b = app.browser;
+    await (await b.$('h1')).waitForDisplayed({ timeout: 15_000 });
+    const again = await b.getWindowRect();
+    assertOnScreen(again, 'the window after a bigger screen');
+    assert.deepEqual(again, { x: 0, y: 0, width: 1366, height: 768 });
   } finally {
     await app.close();
   }
