@@ -317,7 +317,11 @@ fn bundle_import<R: Runtime>(
 #[tauri::command(async)]
 fn save_diagnostics<R: Runtime>(app: AppHandle<R>) -> Result<String> {
     let hoso = app.hoso()?;
-    let text = serde_json::to_string_pretty(&hoso.diagnostics()?)
+    let mut report = hoso.diagnostics()?;
+    if let Some(fields) = report.as_object_mut() {
+        fields.insert("desktop".to_owned(), crate::graphics::diagnostics());
+    }
+    let text = serde_json::to_string_pretty(&report)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let day = vietnam_day();
     save_download(&app, &format!("hoso-ho-tro-{day}.json"), text.as_bytes())

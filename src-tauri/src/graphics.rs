@@ -14,6 +14,16 @@
 //! process still opens EGL for its first page: WebKitGTK 2.50 does so whatever the policy and
 //! these variables say, so Mesa (and LLVM) remain in that one process. `scripts/bench.sh` says
 //! which processes have a GL driver mapped.
+//!
+//! The support file ("Xuất thông tin hỗ trợ") carries the web engine's version and these
+//! settings as they were at start, and which of them the user had set ([`diagnostics`]): a
+//! blank or frozen window is the usual WebKitGTK report from the field.
+
+use serde_json::{Value, json};
+
+/// The names of [`SOFTWARE_ONLY`] the user had already set when HoSo started.
+#[cfg(target_os = "linux")]
+static USER_SET: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
 
 /// What is set before GTK starts, unless already set.
 #[cfg(target_os = "linux")]
@@ -28,13 +38,35 @@ const SOFTWARE_ONLY: [(&str, &str); 3] = [
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 pub fn software_only() {
+    let mut user_set = Vec::new();
     for (name, value) in SOFTWARE_ONLY {
-        if std::env::var_os(name).is_none() {
+        if std::env::var_os(name).is_some() {
+            user_set.push(name);
+        } else {
             // SAFETY: called at the top of `main`, before Tauri, GTK or anything else has
             // started a thread, so nothing reads the environment while it changes.
             unsafe { std::env::set_var(name, value) };
         }
     }
+    let _ = USER_SET.set(user_set);
+}
+
+/// For the support file: the web engine and its version, and how pages are drawn.
+pub fn diagnostics() -> Value {
+    let version = wry::webview_version().unwrap_or_else(|e| format!("unknown: {e}"));
+    #[cfg(target_os = "linux")]
+    let drawing = json!({
+        "engine": "WebKitGTK",
+        "hardwareAcceleration": "never",
+        "environment": SOFTWARE_ONLY
+            .iter()
+            .map(|(name, _)| ((*name).to_owned(), std::env::var(name).map_or(Value::Null, Value::from)))
+            .collect::<serde_json::Map<_, _>>(),
+        "setByUser": USER_SET.get().cloned().unwrap_or_default(),
+    });
+    #[cfg(not(target_os = "linux"))]
+    let drawing = json!({ "engine": if cfg!(windows) { "WebView2" } else { "WKWebView" } });
+    json!({ "webviewVersion": version, "drawing": drawing })
 }
 
 /// No GPU compositing for the page: pages are drawn in software (see the module).

@@ -6,6 +6,8 @@
 //   `hoso-desktop --open ID`) hands over to the running window, which opens the dossier it
 //   asked for, and exits. A launch on another data folder is a HoSo of its own.
 // - It draws in software: its own process loads no GL driver (Mesa maps LLVM, ~43 MB).
+// - "Xuất thông tin hỗ trợ" saves one file for whoever supports the office: versions, the web
+//   engine and how it draws, and nothing about anyone.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -220,6 +222,64 @@ test('the window draws its pages without loading a GL driver into its own proces
     assert.ok(libraries.has(path.basename(readlinkSync(`/proc/${pid}/exe`))), 'the maps should be the app’s');
     const gl = [...libraries].filter((l) => /^(libLLVM|swrast_dri|libGLX_mesa|libEGL_mesa)/.test(l));
     assert.deepEqual(gl, [], 'the window process should not load a GL driver');
+  } finally {
+    await app.close();
+  }
+});
+
+test('"Xuất thông tin hỗ trợ" saves the versions and how the window draws, and nothing about anyone', async () => {
+  const dataDir = tempDataDir();
+  // The person's own home, where Downloads is.
+  const home = tempDataDir('hoso-home-');
+  const person = { name: 'Lò Văn Páo', cccd: '011203004567' };
+  const d = JSON.parse(
+    execFileSync(
+      bin('hoso'),
+      ['--json', 'new', '--procedure', '1.001193', '--field', `applicant.full_name=${person.name}`, '--field', `applicant.cccd=${person.cccd}`],
+      { env: { ...process.env, HOSO_DATA_DIR: dataDir } },
+    ).toString(),
+  );
+  // One drawing setting chosen by the user before starting HoSo: it must be kept and reported.
+  const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), WEBKIT_DISABLE_DMABUF_RENDERER: '1' };
+  const app = await launchApp({ display: display.display, dataDir, env });
+  try {
+    const b = app.browser;
+    await (await b.$('[data-testid=open-dossier]')).waitForDisplayed({ timeout: 15_000 });
+    const settings = await b.$('button*=Cài đặt');
+    await settings.click();
+    const save = await b.$('[data-testid=save-diagnostics]');
+    await save.waitForDisplayed({ timeout: 15_000 });
+    await save.click();
+    const toast = await b.$('.toast span');
+    await b.waitUntil(async () => (await toast.isExisting()) && (await toast.getText()).startsWith('Đã lưu thông tin hỗ trợ'), {
+      timeout: 15_000,
+      timeoutMsg: 'no message that the support file was saved',
+    });
+    await screenshot(b, 'support-file-saved');
+
+    const folder = path.join(home, 'Downloads', 'HoSo');
+    const files = readdirSync(folder);
+    assert.equal(files.length, 1, `one support file: ${files}`);
+    assert.match(files[0], /^hoso-ho-tro-\d{4}-\d{2}-\d{2}\.json$/);
+    assert.ok((await toast.getText()).includes(path.join(folder, files[0])), 'the message names the file');
+    const text = readFileSync(path.join(folder, files[0]), 'utf8');
+    const report = JSON.parse(text);
+
+    assert.match(report.hoso.version, /^\d+\.\d+\.\d+/);
+    assert.ok(report.dossiers.some((s) => s.live === 1), JSON.stringify(report.dossiers));
+    assert.equal(report.database.integrity, 'ok');
+    const desktop = report.desktop;
+    assert.match(desktop.webviewVersion, /^2\.\d+\.\d+$/, 'the WebKitGTK version');
+    assert.equal(desktop.drawing.engine, 'WebKitGTK');
+    assert.equal(desktop.drawing.hardwareAcceleration, 'never');
+    assert.equal(desktop.drawing.environment.WEBKIT_DISABLE_DMABUF_RENDERER, '1');
+    assert.equal(desktop.drawing.environment.GDK_GL, process.env.GDK_GL ?? 'disable');
+    assert.ok(desktop.drawing.setByUser.includes('WEBKIT_DISABLE_DMABUF_RENDERER'), JSON.stringify(desktop.drawing));
+    if (process.env.GDK_GL === undefined) assert.ok(!desktop.drawing.setByUser.includes('GDK_GL'));
+
+    for (const secret of [person.name, 'Páo', person.cccd, d.id]) {
+      assert.ok(!text.includes(secret), `the support file holds ${secret}`);
+    }
   } finally {
     await app.close();
   }
