@@ -57,7 +57,6 @@ pub fn diagnostics() -> Value {
     #[cfg(target_os = "linux")]
     let drawing = json!({
         "engine": "WebKitGTK",
-        "hardwareAcceleration": "never",
         "environment": SOFTWARE_ONLY
             .iter()
             .map(|(name, _)| ((*name).to_owned(), std::env::var(name).map_or(Value::Null, Value::from)))

@@ -285,7 +285,6 @@ test('"Xuất thông tin hỗ trợ" saves the versions and how the window draws
     const desktop = report.desktop;
     assert.match(desktop.webviewVersion, /^2\.\d+\.\d+$/, 'the WebKitGTK version');
     assert.equal(desktop.drawing.engine, 'WebKitGTK');
-    assert.equal(desktop.drawing.hardwareAcceleration, 'never');
     assert.equal(desktop.drawing.environment.WEBKIT_DISABLE_DMABUF_RENDERER, '1');
     assert.equal(desktop.drawing.environment.GDK_GL, process.env.GDK_GL ?? 'disable');
     assert.ok(desktop.drawing.setByUser.includes('WEBKIT_DISABLE_DMABUF_RENDERER'), JSON.stringify(desktop.drawing));
