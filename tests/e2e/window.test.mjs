@@ -85,20 +85,22 @@ test('the window comes back with the size and place it was given', async () => {
   }
 });
 
+/** Whether all of `rect` is on the test's 1366×768 screen. */
+const onScreen = ({ x, y, width, height }) => x >= 0 && y >= 0 && x + width <= 1366 && y + height <= 768;
+
 /** The window's rectangle once it is on the screen, or as it is after 5 s. */
 async function settledRect(b) {
   const deadline = Date.now() + 5000;
   for (;;) {
     const rect = await b.getWindowRect();
-    if (Date.now() > deadline || (rect.y >= 0 && rect.y + rect.height <= 768 && rect.x + rect.width <= 1366)) return rect;
+    if (Date.now() > deadline || onScreen(rect)) return rect;
     await sleep(100);
   }
 }
 
 /** Asserts that all of `rect` is on the test's 1366×768 screen. */
 function assertOnScreen(rect, when) {
-  const { x, y, width, height } = rect;
-  assert.ok(x >= 0 && y >= 0 && x + width <= 1366 && y + height <= 768, `${when}: ${JSON.stringify(rect)}`);
+  assert.ok(onScreen(rect), `${when}: ${JSON.stringify(rect)}`);
 }
 
 test('the window opens whole on a 1366×768 screen, even when last used on a bigger screen', async () => {
