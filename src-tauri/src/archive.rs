@@ -44,10 +44,12 @@ pub fn archive_digitise<R: Runtime>(
 ) -> Result<IntakeReport> {
     let hoso = app.hoso()?;
     let emitter = app.clone();
-    let report =
-        hoso.digitise(std::path::Path::new(path.trim()), grouping, 0, ocr, &mut |d, t| {
-            emit(&emitter, "intake", (d, t), d == t, 0)
-        })?;
+    let report = hoso.digitise(std::path::Path::new(path.trim()), grouping, 0, ocr, &mut |d, t| {
+        emit(&emitter, "intake", (d, t), d == t, 0)
+    });
+    // The folder's pixels were freed with its worker threads: give the memory back.
+    crate::memory::give_back_freed();
+    let report = report?;
     if ocr {
         archive_read(app)?;
     }

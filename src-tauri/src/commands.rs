@@ -364,8 +364,8 @@ pub(crate) fn downloads<R: Runtime>(app: &AppHandle<R>) -> Result<std::path::Pat
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("no Downloads folder: {e}")))
 }
 
-/// Makes a page from its photo (again), off the UI thread: `edit` `None` finds everything by
-/// itself.
+/// Makes a page from its photo (again), on the page-making thread (see `memory.rs`): `edit`
+/// `None` finds everything by itself.
 #[tauri::command(async)]
 fn scan_page<R: Runtime>(
     app: AppHandle<R>,
@@ -373,7 +373,12 @@ fn scan_page<R: Runtime>(
     page_id: i64,
     edit: Option<PageEdit>,
 ) -> Result<Dossier> {
-    app.hoso()?.scan_page(&id, page_id, edit.as_ref())
+    let hoso = app.hoso()?;
+    app.state::<crate::memory::PageMaker>()
+        .run(move || hoso.scan_page(&id, page_id, edit.as_ref()))
+        .unwrap_or_else(|| {
+            Err(ApiError::new(ErrorCode::Internal, format!("making page {page_id} failed")))
+        })
 }
 
 /// The computer's network addresses a phone may reach it at.

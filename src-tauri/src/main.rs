@@ -7,6 +7,7 @@ mod archive;
 mod commands;
 mod graphics;
 mod launch;
+mod memory;
 mod sending;
 mod state;
 
@@ -31,6 +32,13 @@ fn main() {
         window_state =
             window_state.with_filename(dir.join(launch::WINDOW_STATE_FILE).to_string_lossy());
     }
+    let pages = match memory::PageMaker::start(memory::PageMaker::IDLE) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("HoSo could not start its page-making thread: {e}");
+            std::process::exit(1);
+        }
+    };
     let result = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
         .plugin(
@@ -43,6 +51,7 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(backend)
+        .manage(pages)
         .manage(LaunchRequest(std::sync::Mutex::new(launch::open_request(&args))))
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

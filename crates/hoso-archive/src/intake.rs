@@ -233,18 +233,22 @@ impl Archive {
             for _ in 0..threads.clamp(1, files.len().max(1)) {
                 let tx = tx.clone();
                 let next = &next;
+                // One batch per thread: its scans reuse each other's pixel buffers, which
+                // are freed when the folder is done.
                 s.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::SeqCst);
-                        let Some(path) = files.get(i) else { break };
-                        let what = match std::fs::read(path) {
-                            Err(e) => Seen::Failed(format!("Không đọc được tệp: {e}")),
-                            Ok(bytes) => self.take(&bytes, name_of(path), opts.ocr),
-                        };
-                        if tx.send((i, what)).is_err() {
-                            break;
+                    hoso_scan::batch(|| {
+                        loop {
+                            let i = next.fetch_add(1, Ordering::SeqCst);
+                            let Some(path) = files.get(i) else { break };
+                            let what = match std::fs::read(path) {
+                                Err(e) => Seen::Failed(format!("Không đọc được tệp: {e}")),
+                                Ok(bytes) => self.take(&bytes, name_of(path), opts.ocr),
+                            };
+                            if tx.send((i, what)).is_err() {
+                                break;
+                            }
                         }
-                    }
+                    });
                 });
             }
             drop(tx);

@@ -28,7 +28,8 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// `f` over every item on `threads` threads (each takes the next item when it is free); the
-/// results in the items' order.
+/// results in the items' order. Each thread is one scan batch ([`hoso_scan::batch`]): the photos
+/// it scans reuse each other's pixel buffers, as a batch of the CLI or the archive does.
 pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     threads: usize,
@@ -39,12 +40,14 @@ pub fn parallel_map<T: Sync, R: Send>(
     std::thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(item) = items.get(i) else { break };
-                    let r = f(i, item);
-                    out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, r));
-                }
+                hoso_scan::batch(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        let r = f(i, item);
+                        out.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((i, r));
+                    }
+                });
             });
         }
     });

@@ -3,8 +3,9 @@
 //! Store, at N dossiers (default 10,000): opening the store plus the first page of the list,
 //! list search, and autosave of one field, as p50/p99 over many runs. With `--app`, the desktop
 //! app's start to first paint under Xvfb and its memory (RSS and PSS of the app and its WebKit
-//! processes), idle on the first screen and with a dossier of `--dossier-pages` cleaned pages
-//! open (`hoso-desktop --open ID`).
+//! processes), idle on the first screen, with a dossier of `--dossier-pages` cleaned pages
+//! open (`hoso-desktop --open ID`), and after the app has made as many new photos into pages
+//! (what the app keeps once the work is done).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -37,7 +38,8 @@ struct Args {
     /// App launches to time.
     #[arg(long, default_value_t = 7)]
     launches: usize,
-    /// Pages of the dossier open while the app's memory is measured a second time.
+    /// Pages of the dossiers of the memory runs: one of cleaned pages, opened; one of photos
+    /// the app makes into pages.
     #[arg(long, default_value_t = 20)]
     dossier_pages: usize,
     /// Keep the benchmark store here instead of a temporary directory.
@@ -252,9 +254,10 @@ fn memory_line(what: &str, procs: &[ProcMemory]) -> String {
     )
 }
 
-/// A dossier with `pages` cleaned pages (the scan crate's fixture photos, each made distinct),
-/// as an official's scanned dossier is; returns its id.
-fn paged_dossier(dir: &Path, pages: usize) -> Result<String> {
+/// A dossier of `pages` photos (the scan crate's fixture photos, each made distinct); returns
+/// its id. `made`: the photos are made into cleaned pages here, as an official's scanned
+/// dossier is; otherwise they wait for the app to make them, as a person's new photos do.
+fn paged_dossier(dir: &Path, pages: usize, made: bool) -> Result<String> {
     const PHOTOS: [&str; 4] =
         ["p003_normal.jpg", "p021_normal.jpg", "p028_idcard.jpg", "p030_noexif.jpg"];
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../hoso-scan/tests/fixtures");
@@ -274,6 +277,9 @@ fn paged_dossier(dir: &Path, pages: usize) -> Result<String> {
         let d = hoso
             .add_page(&d.id, &component, &bytes, "image/jpeg", &name)
             .map_err(anyhow::Error::msg)?;
+        if !made {
+            continue;
+        }
         let page = d
             .components
             .iter()
@@ -282,7 +288,10 @@ fn paged_dossier(dir: &Path, pages: usize) -> Result<String> {
             .context("the page was not added")?;
         hoso.scan_page(&d.id, page.id, None).map_err(anyhow::Error::msg)?;
     }
-    println!("made a dossier of {pages} cleaned pages in {:.1} s", start.elapsed().as_secs_f64());
+    if made {
+        let secs = start.elapsed().as_secs_f64();
+        println!("made a dossier of {pages} cleaned pages in {secs:.1} s");
+    }
     Ok(d.id)
 }
 
@@ -313,21 +322,54 @@ fn kill_tree(pids: &[u32]) {
     }
 }
 
+/// A launch after the timed ones, to measure memory: the dossier it opens and what it shows.
+struct MemoryRun {
+    open: String,
+    what: String,
+    /// The photos wait to be made into pages by the app: wait until it has made them all.
+    making: bool,
+}
+
+/// Waits (at most 3 minutes) until dossier `id` has no photo waiting to be made into a page;
+/// returns how long that took.
+fn pages_made(dir: &Path, id: &str) -> Result<Duration> {
+    let started = Instant::now();
+    let hoso = Hoso::open(dir, Arc::new(SystemClock)).map_err(anyhow::Error::msg)?;
+    while started.elapsed() < Duration::from_secs(180) {
+        if hoso.pending_pages(id).map_err(anyhow::Error::msg)?.is_empty() {
+            return Ok(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("the app did not make the photos of {id} into pages within 3 minutes")
+}
+
 fn app_figures(app: &Path, dir: &Path, launches: usize, pages: usize) -> Result<()> {
     let xvfb = start_xvfb()?;
     let mut starts = Vec::new();
     let mut mems = Vec::new();
-    let open = if pages > 0 { Some(paged_dossier(dir, pages)?) } else { None };
+    let mut extra = Vec::new();
+    if pages > 0 {
+        extra.push(MemoryRun {
+            open: paged_dossier(dir, pages, true)?,
+            what: format!("memory with a {pages}-page dossier open"),
+            making: false,
+        });
+        extra.push(MemoryRun {
+            open: paged_dossier(dir, pages, false)?,
+            what: format!("memory after the app made {pages} photos into pages"),
+            making: true,
+        });
+    }
     // The first launch starts with an empty page cache when the bench may drop it (root):
     // a true cold start, as after switching the computer on.
     let cold = drop_page_cache();
-    // The runs after the timed launches: the same app with the paged dossier open.
-    let runs = launches + usize::from(open.is_some());
-    for run in 0..runs {
-        let with_dossier = run == launches;
+    // After the timed launches, one launch per memory run.
+    for run in 0..launches + extra.len() {
+        let memory_run = run.checked_sub(launches).map(|i| &extra[i]);
         let mut command = Command::new(app);
-        if with_dossier && let Some(id) = &open {
-            command.args(["--open", id]);
+        if let Some(m) = memory_run {
+            command.args(["--open", &m.open]);
         }
         let mut child = command
             .env("DISPLAY", &xvfb.1)
@@ -355,23 +397,29 @@ fn app_figures(app: &Path, dir: &Path, launches: usize, pages: usize) -> Result<
             let _ = child.wait();
             bail!("run {run}: the app did not report its first paint within 60 s");
         }
-        if !with_dossier {
+        if memory_run.is_none() {
             starts.push(elapsed);
         }
-        if run == 0 || with_dossier {
+        let made = match memory_run {
+            Some(m) if m.making => Some(pages_made(dir, &m.open)),
+            _ => None,
+        };
+        if run == 0 || memory_run.is_some() {
             // Idle: the screen is up (and the dossier's thumbnails loaded) and nothing happens
             // for a few seconds.
-            std::thread::sleep(Duration::from_secs(if with_dossier { 8 } else { 5 }));
+            std::thread::sleep(Duration::from_secs(if memory_run.is_some() { 8 } else { 5 }));
             let tree = process_tree(child.id());
-            let what = if with_dossier {
-                format!("memory with a {pages}-page dossier open")
-            } else {
-                "idle memory on the first screen".to_owned()
-            };
-            mems.push(memory_line(&what, &memory_kib(&tree)));
+            let what = memory_run.map_or("idle memory on the first screen", |m| &m.what);
+            mems.push(memory_line(what, &memory_kib(&tree)));
         }
         kill_tree(&process_tree(child.id()));
         let _ = child.wait();
+        if let Some(made) = made {
+            let made = made?.as_secs_f64();
+            println!(
+                "the app made {pages} photos into pages in {made:.1} s (after its first paint)"
+            );
+        }
     }
     let first = starts[0];
     let mut warm: Vec<f64> = starts[1..].to_vec();

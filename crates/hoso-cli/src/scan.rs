@@ -82,18 +82,23 @@ pub fn run(
     let t0 = Instant::now();
     std::thread::scope(|sc| {
         for _ in 0..threads.max(1).min(photos.len().max(1)) {
+            // One batch per thread: its scans reuse each other's pixel buffers.
             sc.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = photos.get(i) else { break };
-                    match one(path, &opts, out, keep) {
-                        Ok(r) => results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r),
-                        Err(e) => {
-                            *io_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
-                            break;
+                hoso_scan::batch(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(path) = photos.get(i) else { break };
+                        match one(path, &opts, out, keep) {
+                            Ok(r) => {
+                                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(r);
+                            }
+                            Err(e) => {
+                                *io_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                                break;
+                            }
                         }
                     }
-                }
+                });
             });
         }
     });

@@ -16,18 +16,47 @@ pub struct Rgb {
     pub data: Vec<u8>,
 }
 
-/// At most this many bytes of large pixel buffers are kept per thread between scans.
+/// At most this many bytes of large pixel buffers are kept per thread between the scans of a
+/// [`batch`].
 const SPARE_BYTES: usize = 48 << 20;
 
 thread_local! {
-    /// Large pixel buffers given back after a scan, for the next scan on this thread: their
+    /// Large pixel buffers given back during a [`batch`], for its next scan on this thread: their
     /// pages are already mapped, while a fresh 12-megapixel buffer costs the kernel some 3,000
-    /// page faults and as many zeroed pages. They are freed when the thread ends.
+    /// page faults and as many zeroed pages.
     static SPARE: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// How many [`batch`]es this thread is inside.
+    static IN_BATCH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// `len` bytes set to `fill`, in a buffer given back by an earlier scan on this thread when one
-/// is large enough.
+/// Runs `f`, whose scans on this thread reuse each other's large pixel buffers, and frees the
+/// buffers kept when it returns. A batch of photos on a worker thread runs in one; a single
+/// scan on a thread that lives on (a desktop app's) does not, so the thread keeps no pixels
+/// once the page is made: up to [`SPARE_BYTES`] per thread otherwise stayed in the app for
+/// good.
+pub fn batch<T>(f: impl FnOnce() -> T) -> T {
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            let depth = IN_BATCH.get().saturating_sub(1);
+            IN_BATCH.set(depth);
+            if depth == 0 {
+                SPARE.take();
+            }
+        }
+    }
+    IN_BATCH.set(IN_BATCH.get() + 1);
+    let _leave = Leave;
+    f()
+}
+
+/// How many bytes of pixel buffers this thread keeps for its batch's next scan.
+pub fn kept_bytes() -> usize {
+    SPARE.with_borrow(|s| s.iter().map(Vec::capacity).sum())
+}
+
+/// `len` bytes set to `fill`, in a buffer given back by an earlier scan of this thread's
+/// [`batch`] when one is large enough.
 pub fn buffer(len: usize, fill: u8) -> Vec<u8> {
     let reused = SPARE.with_borrow_mut(|spare| {
         let fits = (0..spare.len())
@@ -45,10 +74,11 @@ pub fn buffer(len: usize, fill: u8) -> Vec<u8> {
     }
 }
 
-/// Gives a pixel buffer back for the next scan on this thread (see [`buffer`]). Small ones are
-/// simply freed; beyond [`SPARE_BYTES`] in all, the smallest go.
+/// Gives a pixel buffer back for the next scan of this thread's [`batch`] (see [`buffer`]).
+/// Outside a batch, and for small ones, it is simply freed; beyond [`SPARE_BYTES`] in all, the
+/// smallest go.
 pub fn recycle(v: Vec<u8>) {
-    if v.capacity() < 1 << 20 {
+    if v.capacity() < 1 << 20 || IN_BATCH.get() == 0 {
         return;
     }
     SPARE.with_borrow_mut(|spare| {
@@ -183,25 +213,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_buffer_given_back_is_reused_refilled_and_the_spares_are_bounded() {
-        let mut first = buffer(3 << 20, 7);
-        first[5] = 1;
-        let at = first.as_ptr();
-        recycle(first);
-        // A smaller request reuses it, with every byte set afresh.
-        let again = buffer(2 << 20, 255);
-        assert_eq!(again.as_ptr(), at, "the same allocation");
-        assert_eq!(again.len(), 2 << 20);
-        assert!(again.iter().all(|&v| v == 255));
-        recycle(again);
-        // Small buffers are not kept; the spares never pass the limit.
-        recycle(vec![0; 1000]);
-        for _ in 0..30 {
-            recycle(vec![0; 4 << 20]);
-        }
-        let kept: usize = SPARE.with_borrow(|s| s.iter().map(Vec::capacity).sum());
-        assert!(kept <= SPARE_BYTES, "{kept} bytes kept");
-        assert!(SPARE.with_borrow(|s| s.iter().all(|b| b.capacity() >= 1 << 20)));
+    fn in_a_batch_a_buffer_given_back_is_reused_refilled_and_the_spares_are_bounded() {
+        batch(|| {
+            let mut first = buffer(3 << 20, 7);
+            first[5] = 1;
+            let at = first.as_ptr();
+            recycle(first);
+            // A smaller request reuses it, with every byte set afresh.
+            let again = buffer(2 << 20, 255);
+            assert_eq!(again.as_ptr(), at, "the same allocation");
+            assert_eq!(again.len(), 2 << 20);
+            assert!(again.iter().all(|&v| v == 255));
+            recycle(again);
+            // Small buffers are not kept; the spares never pass the limit.
+            recycle(vec![0; 1000]);
+            for _ in 0..30 {
+                recycle(vec![0; 4 << 20]);
+            }
+            assert!(kept_bytes() <= SPARE_BYTES, "{} bytes kept", kept_bytes());
+            assert!(kept_bytes() >= 4 << 20, "nothing kept for the next scan");
+            assert!(SPARE.with_borrow(|s| s.iter().all(|b| b.capacity() >= 1 << 20)));
+        });
+        assert_eq!(kept_bytes(), 0, "the batch is over: its buffers are freed");
+    }
+
+    #[test]
+    fn outside_a_batch_nothing_is_kept_and_a_nested_batch_keeps_them_for_the_outer_one() {
+        recycle(vec![0; 4 << 20]);
+        assert_eq!(kept_bytes(), 0, "a thread that lives on keeps no pixels after a single scan");
+        batch(|| {
+            batch(|| recycle(vec![0; 4 << 20]));
+            assert_eq!(kept_bytes(), 4 << 20, "the outer batch still runs");
+        });
+        assert_eq!(kept_bytes(), 0);
+        // A scan that fails with a panic still leaves the batch.
+        let _ = std::panic::catch_unwind(|| batch(|| -> () { panic!("bad photo") }));
+        recycle(vec![0; 4 << 20]);
+        assert_eq!(kept_bytes(), 0);
     }
 
     #[test]

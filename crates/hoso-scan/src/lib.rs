@@ -25,6 +25,7 @@ pub mod warp;
 pub use decode::{Format, MAX_PIXELS};
 pub use encode::{EncodedPage, Encoding, UnknownEncoding};
 pub use geom::Pt;
+pub use image::batch;
 
 use serde::Serialize;
 
@@ -474,7 +475,7 @@ pub fn scan_timed(bytes: &[u8], opts: &ScanOptions, t: &mut Timings) -> Result<S
     };
     clock.lap(t, "encode");
     let format = dec.format;
-    // The next scan on this thread reuses the large buffers (see `image::buffer`).
+    // In a batch, the next scan on this thread reuses the large buffers (see `image::batch`).
     image::recycle(dec.gray.data);
     if let Some(rgb) = dec.rgb {
         image::recycle(rgb.data);

@@ -75,16 +75,18 @@ fn main() -> Result<()> {
     for mode in [Mode::Bw, Mode::Gray, Mode::Color, Mode::Auto] {
         let opts = ScanOptions { mode, ..Default::default() };
         let (mut ms, mut bytes, mut failed) = (Vec::new(), Vec::new(), 0);
-        for d in &data {
-            let c0 = thread_cpu_ms();
-            match hoso_scan::scan(d, &opts) {
-                Ok(s) => {
-                    ms.push(thread_cpu_ms() - c0);
-                    bytes.push(s.page.data.len() as f64);
+        hoso_scan::batch(|| {
+            for d in &data {
+                let c0 = thread_cpu_ms();
+                match hoso_scan::scan(d, &opts) {
+                    Ok(s) => {
+                        ms.push(thread_cpu_ms() - c0);
+                        bytes.push(s.page.data.len() as f64);
+                    }
+                    Err(_) => failed += 1,
                 }
-                Err(_) => failed += 1,
             }
-        }
+        });
         println!(
             "  {:<6} one thread: median {:>7.1} ms CPU per photo, page median {:>7.1} KB{}",
             format!("{mode:?}").to_lowercase(),
