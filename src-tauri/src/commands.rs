@@ -319,7 +319,9 @@ fn save_diagnostics<R: Runtime>(app: AppHandle<R>) -> Result<String> {
     let hoso = app.hoso()?;
     let mut report = hoso.diagnostics()?;
     if let Some(fields) = report.as_object_mut() {
-        fields.insert("desktop".to_owned(), crate::graphics::diagnostics());
+        let mut desktop = crate::graphics::diagnostics();
+        desktop["processes"] = crate::memory::processes();
+        fields.insert("desktop".to_owned(), desktop);
     }
     let text = serde_json::to_string_pretty(&report)
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;

@@ -10,6 +10,8 @@
 //!   nothing has come for [`PageMaker::IDLE`], the batch ends and its buffers are freed.
 //! - Then, and after a scanned folder has been taken into the archive, [`give_back_freed`]
 //!   returns the allocator's free memory to the system.
+//!
+//! The support file names the app's processes with their memory ([`processes`]).
 
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc;
@@ -59,6 +61,37 @@ impl PageMaker {
     }
 }
 
+/// For the support file: this process and the ones it started (the web engine's), each with
+/// its name and resident memory in MiB. `null` where it cannot be read (only Linux so far).
+pub fn processes() -> serde_json::Value {
+    #[cfg(target_os = "linux")]
+    {
+        let me = std::process::id();
+        // A child's parent is the second field after its name (in parentheses) in `stat`.
+        let parent = |pid: u32| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse::<u32>().ok()
+        };
+        let mut pids = vec![me];
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let pid = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok());
+            if let Some(pid) = pid.filter(|&p| parent(p) == Some(me)) {
+                pids.push(pid);
+            }
+        }
+        let memory = |pid: u32| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let field =
+                |name: &str| status.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+            let kib: u64 = field("VmRSS:")?.split_whitespace().next()?.parse().ok()?;
+            Some(serde_json::json!({ "name": field("Name:")?, "rssMiB": kib / 1024 }))
+        };
+        pids.into_iter().filter_map(memory).collect()
+    }
+    #[cfg(not(target_os = "linux"))]
+    serde_json::Value::Null
+}
+
 /// Returns the allocator's free memory to the system (glibc keeps it otherwise).
 #[allow(unsafe_code)]
 pub fn give_back_freed() {
@@ -94,6 +127,18 @@ mod tests {
         assert_eq!(second, Some((first.expect("ran"), 4 << 20)));
         std::thread::sleep(Duration::from_millis(900));
         assert_eq!(maker.run(kept_bytes), Some(0), "idle: the buffers were freed");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_support_file_names_this_process_and_its_children_with_their_memory() {
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().expect("sleep");
+        let list = processes();
+        let _ = child.kill();
+        let _ = child.wait();
+        let list = list.as_array().expect("a list");
+        assert!(list[0]["rssMiB"].as_u64().is_some_and(|m| m >= 1), "{list:?}");
+        assert!(list.iter().any(|p| p["name"] == "sleep"), "{list:?}");
     }
 
     #[test]

@@ -291,6 +291,13 @@ test('"Xuất thông tin hỗ trợ" saves the versions and how the window draws
     assert.equal(desktop.drawing.environment.GDK_GL, process.env.GDK_GL ?? 'disable');
     assert.ok(desktop.drawing.setByUser.includes('WEBKIT_DISABLE_DMABUF_RENDERER'), JSON.stringify(desktop.drawing));
     if (process.env.GDK_GL === undefined) assert.ok(!desktop.drawing.setByUser.includes('GDK_GL'));
+    // How much memory the computer has and HoSo's processes take: "slow" is often short of it.
+    assert.ok(report.system.memoryMiB.total >= 256, JSON.stringify(report.system));
+    assert.ok(report.system.cores >= 1, JSON.stringify(report.system));
+    const names = desktop.processes.map((p) => p.name);
+    assert.equal(names[0], 'hoso-desktop', JSON.stringify(desktop.processes));
+    assert.ok(names.includes('WebKitWebProces') && names.includes('WebKitNetworkPr'), JSON.stringify(desktop.processes));
+    assert.ok(desktop.processes.every((p) => p.rssMiB >= 1), JSON.stringify(desktop.processes));
 
     for (const secret of [person.name, 'Páo', person.cccd, d.id]) {
       assert.ok(!text.includes(secret), `the support file holds ${secret}`);

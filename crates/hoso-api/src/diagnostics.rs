@@ -26,6 +26,27 @@ fn host_only(url: &str) -> String {
     format!("{scheme}://{host}")
 }
 
+/// Total and available memory in MiB from the text of Linux's `/proc/meminfo`.
+fn meminfo_mib(text: &str) -> Option<(u64, u64)> {
+    let kib = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.split_whitespace().next()?.parse::<u64>().ok())
+    };
+    Some((kib("MemTotal:")? / 1024, kib("MemAvailable:")? / 1024))
+}
+
+/// The computer's memory, total and available now, in MiB: "HoSo is slow" on an office PC is
+/// often a PC short of memory. `null` where it cannot be read (only Linux is read so far).
+fn machine_memory() -> Value {
+    #[cfg(target_os = "linux")]
+    if let Some((total, available)) =
+        std::fs::read_to_string("/proc/meminfo").ok().as_deref().and_then(meminfo_mib)
+    {
+        return json!({ "total": total, "available": available });
+    }
+    Value::Null
+}
+
 impl Hoso {
     /// The diagnostics file's content (see the module's notes).
     pub fn diagnostics(&self) -> Result<Value> {
@@ -53,6 +74,8 @@ impl Hoso {
                 "os": std::env::consts::OS,
                 "arch": std::env::consts::ARCH,
                 "family": std::env::consts::FAMILY,
+                "cores": std::thread::available_parallelism().map_or(0, usize::from),
+                "memoryMiB": machine_memory(),
             },
             "portal": {
                 "host": host_only(&portal.url),
@@ -79,7 +102,19 @@ impl Hoso {
 
 #[cfg(test)]
 mod tests {
-    use super::host_only;
+    use super::{host_only, meminfo_mib};
+
+    #[test]
+    fn the_computers_memory_is_read_from_meminfo() {
+        let text = "MemTotal:        2030592 kB\nMemFree:          101232 kB\n\
+                    MemAvailable:     524288 kB\nBuffers:           20480 kB\n";
+        assert_eq!(meminfo_mib(text), Some((1983, 512)));
+        assert_eq!(
+            meminfo_mib("MemTotal: 2030592 kB\n"),
+            None,
+            "an old kernel without MemAvailable"
+        );
+    }
 
     #[test]
     fn only_the_portal_host_is_kept() {

@@ -30,6 +30,13 @@ fn diagnostics_hold_versions_states_and_integrity_but_no_personal_data() {
     assert_eq!(diag["database"]["integrity"], "ok");
     assert_eq!(diag["hoso"]["schema"], hoso_store::SCHEMA_VERSION);
     assert_eq!(diag["portal"]["host"], "http://127.0.0.1:8787");
+    assert!(diag["system"]["cores"].as_u64().is_some_and(|n| n >= 1), "{}", diag["system"]);
+    if cfg!(target_os = "linux") {
+        let memory = &diag["system"]["memoryMiB"];
+        let (total, available) = (memory["total"].as_u64(), memory["available"].as_u64());
+        assert!(total.is_some_and(|t| t >= 256), "{memory}");
+        assert!(available.is_some_and(|a| a > 0 && Some(a) <= total), "{memory}");
+    }
     let queued = diag["outbox"].as_array().expect("outbox").iter().find(|j| j["state"] == "queued");
     assert_eq!(queued.expect("a queued job")["jobs"], 1);
     let drafts =
