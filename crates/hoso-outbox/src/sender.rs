@@ -113,7 +113,8 @@ impl Sender {
         })
     }
 
-    /// The first retry waits about this long (doubling after each failure, up to 15 minutes).
+    /// The first retry waits about this long (doubling after each try that got nowhere, up to
+    /// 15 minutes).
     pub fn with_backoff_base(mut self, ms: i64) -> Self {
         self.backoff_base_ms = ms.max(1);
         self
@@ -204,22 +205,40 @@ impl Sender {
         Ok(report)
     }
 
-    fn backoff(&self, job: &Job, retry_after: Option<std::time::Duration>) -> i64 {
-        let base = (self.backoff_base_ms << job.attempts.min(8)).min(15 * MINUTE);
+    /// When to try a job again: about `base × 2^failures` from now (jittered, capped), and
+    /// never sooner than the portal asked. `failures` counts only tries in a row that got
+    /// nowhere: on a link that drops every few minutes yet moves a file further each time, the
+    /// wait stays short instead of growing to a quarter of an hour.
+    fn backoff(&self, failures: u32, retry_after: Option<std::time::Duration>) -> i64 {
+        let base = (self.backoff_base_ms << failures.min(8)).min(15 * MINUTE);
         let jitter = 0.5 + rand::random::<f64>();
         let wait = ((base as f64) * jitter) as i64;
         let server = retry_after.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         self.clock.now_ms() + wait.max(server)
     }
 
-    fn defer(&self, job: &Job, e: &NetError, report: &mut PassReport) -> Result<()> {
+    /// A failure to try again later. `before` is how far the job had got when this try began
+    /// (`None`: the try counts as getting nowhere, whatever it moved).
+    fn defer(
+        &self,
+        job: &Job,
+        before: Option<Headway>,
+        e: &NetError,
+        report: &mut PassReport,
+    ) -> Result<()> {
         let retry_after = match e {
             NetError::Transient { retry_after, .. } => *retry_after,
             _ => None,
         };
+        let moved = match before {
+            Some(before) => Headway::of(&self.store.job_files(&job.dossier_id)?).beyond(before),
+            None => false,
+        };
+        let failures = if moved { 0 } else { job.attempts };
         self.store.retry_later(
             &job.dossier_id,
-            self.backoff(job, retry_after),
+            failures + 1,
+            self.backoff(failures, retry_after),
             &e.code(),
             &e.to_string(),
             self.clock.now_ms(),
@@ -249,6 +268,7 @@ impl Sender {
             let detail = format!("a file is {} bytes; the portal accepts at most {max}", big.size);
             return self.set_aside(job, "too_large", &detail, report);
         }
+        let before = Headway::of(&files);
         let pending: Vec<JobFile> = files.iter().filter(|f| !f.done).cloned().collect();
         if !pending.is_empty() || job.state == JobState::Queued {
             self.store.set_job_state(&job.dossier_id, JobState::Uploading, self.clock.now_ms())?;
@@ -257,15 +277,15 @@ impl Sender {
             return match e {
                 NetError::Unauthorized(_) => {
                     report.unauthorized = true;
-                    self.defer(job, &e, report)
+                    self.defer(job, Some(before), &e, report)
                 }
                 NetError::Permanent { ref code, ref message, .. } if code != "upload_gone" => {
                     self.set_aside(job, code, message, report)
                 }
-                _ => self.defer(job, &e, report),
+                _ => self.defer(job, Some(before), &e, report),
             };
         }
-        self.submit(job, payload, report)
+        self.submit(job, before, payload, report)
     }
 
     /// Uploads the pending files, two at a time; `Ok(Err(_))` is a network failure to handle.
@@ -368,7 +388,13 @@ impl Sender {
         Ok(outcome)
     }
 
-    fn submit(&mut self, job: &Job, mut payload: Value, report: &mut PassReport) -> Result<()> {
+    fn submit(
+        &mut self,
+        job: &Job,
+        before: Headway,
+        mut payload: Value,
+        report: &mut PassReport,
+    ) -> Result<()> {
         let now = self.clock.now_ms();
         self.store.set_job_state(&job.dossier_id, JobState::Submitting, now)?;
         let urls: HashMap<String, String> = self
@@ -427,8 +453,11 @@ impl Sender {
                 if code == "file_incomplete" || code == "file_unknown" =>
             {
                 self.recheck_uploads(job, &body["upload"])?;
+                // Not headway, even if files went up in this try: a portal that keeps losing
+                // them must not have them sent again every few seconds.
                 self.defer(
                     job,
+                    None,
                     &NetError::Transient { status: 422, retry_after: None, detail: code },
                     report,
                 )
@@ -438,10 +467,10 @@ impl Sender {
             }
             Err(e @ NetError::Unauthorized(_)) => {
                 report.unauthorized = true;
-                self.defer(job, &e, report)
+                self.defer(job, Some(before), &e, report)
             }
             // No answer: the portal may or may not have it; the same body again is safe.
-            Err(e) => self.defer(job, &e, report),
+            Err(e) => self.defer(job, Some(before), &e, report),
         }
     }
 
@@ -579,6 +608,27 @@ struct Task {
 enum Message {
     Event(UploadEvent),
     Finished(std::result::Result<(), NetError>),
+}
+
+/// How far a job's upload has got: bytes the portal confirmed, and uploads it opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Headway {
+    confirmed: i64,
+    opened: usize,
+}
+
+impl Headway {
+    fn of(files: &[JobFile]) -> Self {
+        Self {
+            confirmed: files.iter().map(|f| if f.done { f.size } else { f.confirmed_offset }).sum(),
+            opened: files.iter().filter(|f| f.upload_url.is_some()).count(),
+        }
+    }
+
+    /// Did the job get further than `before` in any way?
+    fn beyond(self, before: Self) -> bool {
+        self.confirmed > before.confirmed || self.opened > before.opened
+    }
 }
 
 fn file_names(payload: &Value) -> HashMap<String, String> {

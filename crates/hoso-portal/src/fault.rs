@@ -20,6 +20,9 @@ use crate::{IDENTITY_HEADER, IDENTITY_VALUE};
 pub struct Faults {
     /// Answer 503 (with Retry-After) or 500 instead of handling the request.
     pub error_rate: f64,
+    /// Only requests whose path starts with this get those errors (all when `None`), e.g.
+    /// `/api/v1/dossiers` for a portal that takes files but cannot take dossiers today.
+    pub error_path: Option<String>,
     /// Answer 200 with an HTML login page and no portal header, like captive Wi-Fi.
     pub captive_rate: f64,
     /// Close the connection after a random number of request bytes.
@@ -49,7 +52,8 @@ pub async fn middleware(State(faults): State<Faults>, request: Request, next: Ne
         return (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page)
             .into_response();
     }
-    if roll < faults.captive_rate + faults.error_rate {
+    let in_scope = faults.error_path.as_deref().is_none_or(|p| request.uri().path().starts_with(p));
+    if in_scope && roll < faults.captive_rate + faults.error_rate {
         let (status, retry) = if rand::random::<bool>() {
             (StatusCode::SERVICE_UNAVAILABLE, Some("1"))
         } else {

@@ -52,6 +52,9 @@ struct Cli {
     /// Share (0–1) of requests answered 500/503.
     #[arg(long, default_value_t = 0.0)]
     fault_error_rate: f64,
+    /// Only requests whose path starts with this get the 500/503 answers (all by default).
+    #[arg(long, value_name = "PATH")]
+    fault_error_path: Option<String>,
     /// Share (0–1) of requests answered by a captive-portal-style 200 HTML page.
     #[arg(long, default_value_t = 0.0)]
     fault_captive_rate: f64,
@@ -191,6 +194,7 @@ fn serve(cli: Cli, data: PathBuf) -> Result<()> {
     };
     config.faults = Faults {
         error_rate: cli.fault_error_rate,
+        error_path: cli.fault_error_path,
         captive_rate: cli.fault_captive_rate,
         drop_rate: cli.fault_drop_rate,
         delay_ms: cli.fault_delay_ms,

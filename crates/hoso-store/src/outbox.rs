@@ -43,6 +43,7 @@ pub struct Job {
     /// The submission body (JSON) without upload references.
     pub payload: String,
     pub state: JobState,
+    /// Failed tries since the job last got anywhere (a file further up, or sent).
     pub attempts: u32,
     pub next_attempt_at: i64,
     pub error_code: Option<String>,
@@ -266,19 +267,21 @@ impl Store {
         Ok(())
     }
 
-    /// A transient failure: try again at `next_attempt_at`, remembering why.
+    /// A transient failure: try again at `next_attempt_at`, remembering why and how many tries
+    /// in a row have now failed without getting anywhere (`attempts`).
     pub fn retry_later(
         &self,
         dossier_id: &str,
+        attempts: u32,
         next_attempt_at: i64,
         code: &str,
         detail: &str,
         now: i64,
     ) -> Result<()> {
         self.conn.execute(
-            "UPDATE outbox_job SET attempts = attempts + 1, next_attempt_at = ?2, error_code = ?3, error_detail = ?4,
-                 updated_at = ?5 WHERE dossier_id = ?1",
-            params![dossier_id, next_attempt_at, code, detail, now],
+            "UPDATE outbox_job SET attempts = ?2, next_attempt_at = ?3, error_code = ?4, error_detail = ?5,
+                 updated_at = ?6 WHERE dossier_id = ?1",
+            params![dossier_id, attempts, next_attempt_at, code, detail, now],
         )?;
         Ok(())
     }

@@ -6,11 +6,11 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use hoso_linksim::{Link, LinkConfig};
-use hoso_outbox::{PortalConfig, Sender, SystemClock};
+use hoso_outbox::{Clock, PortalConfig, Sender, SystemClock};
 use hoso_store::{DossierState, JobState, Store};
 
 use crate::support::{
-    PortalFaults, PortalProc, bytes, queued_dossier, send_all, sha, spawn_sender, unsent,
+    HandClock, PortalFaults, PortalProc, bytes, queued_dossier, send_all, sha, spawn_sender, unsent,
 };
 
 fn sender(data: &std::path::Path, url: &str, token: &str) -> Sender {
@@ -333,6 +333,77 @@ fn a_503_storm_delays_but_every_dossier_arrives_once() {
     send_all(&mut s, Duration::from_secs(90));
     assert!(unsent(&store).is_empty(), "unsent: {:?}", unsent(&store));
     assert_exactly_once(&portal, &expected);
+}
+
+#[test]
+fn a_try_that_gets_further_waits_short_and_one_that_gets_nowhere_waits_longer() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let portal_dir = tmp.path().join("portal");
+    // Files go up; dossiers are refused (500/503) every time.
+    let refusing = PortalProc::start(
+        &portal_dir,
+        "127.0.0.1:0",
+        PortalFaults {
+            error_rate: 1.0,
+            error_path: Some("/api/v1/dossiers"),
+            ..Default::default()
+        },
+    );
+    let link = Link::start(refusing.addr, LinkConfig::default()).expect("link");
+    let data = tmp.path().join("app");
+    let store = Store::open(&data).expect("store");
+    let files = vec![bytes(11, 40_000), bytes(12, 30_000)];
+    let id = queued_dossier(&store, "0193f000-0000-7000-8000-0000000000b1", &files);
+    // As if five earlier tries had got nowhere (the link dropped each time): the next wait
+    // would be 2^5 times the base.
+    let start = 1_800_000_000_000_i64;
+    store.retry_later(&id, 5, start, "not_connected", "earlier tries", start).expect("earlier");
+    let clock = HandClock::at(start);
+    let base = 10_000;
+    let config = PortalConfig { url: link.url(), token: refusing.token.clone() };
+    let mut s = Sender::open(&data, config, clock.clone()).expect("sender").with_backoff_base(base);
+    let mut tries = Vec::new();
+    for _ in 0..4 {
+        let report = s.pass().expect("pass");
+        assert_eq!((report.deferred, report.submitted.len()), (1, 0), "{report:?}");
+        let job = store.job(&id).expect("job").expect("queued");
+        tries.push((job.attempts, job.next_attempt_at - clock.now_ms()));
+        clock.set(job.next_attempt_at);
+    }
+    assert!(store.job_files(&id).expect("files").iter().all(|f| f.done), "the files went up");
+    // The first try took both files up, so the count of tries getting nowhere started again;
+    // each later try got nowhere and waits twice as long (± half, the jitter).
+    let attempts: Vec<u32> = tries.iter().map(|t| t.0).collect();
+    assert_eq!(attempts, [1, 2, 3, 4], "{tries:?}");
+    for (n, &(_, wait)) in tries.iter().enumerate() {
+        let nominal = base << n;
+        assert!(
+            (nominal / 2..=nominal * 3 / 2).contains(&wait),
+            "try {}: waits {wait} ms, not about {nominal}: {tries:?}",
+            n + 1
+        );
+    }
+
+    // The portal takes dossiers again: it arrives, once, without its files going up again.
+    refusing.kill();
+    let portal = PortalProc::start(&portal_dir, "127.0.0.1:0", PortalFaults::default());
+    link.set_upstream(portal.addr);
+    let up = link.stats().up_bytes.load(Ordering::SeqCst);
+    // The link notices within ~50 ms that the old portal is gone; until then a kept-alive
+    // connection to it may fail a pass (bounded).
+    let mut report = s.pass().expect("pass");
+    for _ in 0..20 {
+        if report.connected {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        report = s.pass().expect("pass");
+    }
+    assert_eq!(report.submitted.len(), 1, "{report:?}");
+    assert!(unsent(&store).is_empty());
+    assert_exactly_once(&portal, &BTreeMap::from([(id, files)]));
+    let again = link.stats().up_bytes.load(Ordering::SeqCst) - up;
+    assert!(again < 20_000, "{again} bytes went up to submit: the files were sent again");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use hoso_outbox::{PortalConfig, Sender, SystemClock};
@@ -14,7 +15,8 @@ use hoso_store::{Content, NewDossier, PageFile, Store, Summary};
 const PORTAL_ENV: &str = "HOSO_TEST_PORTAL";
 const SENDER_ENV: &str = "HOSO_TEST_SENDER";
 
-/// Child mode: run a real portal. `HOSO_TEST_PORTAL=<data dir>|<listen>|<max upload>|<error rate>|<captive rate>`.
+/// Child mode: run a real portal.
+/// `HOSO_TEST_PORTAL=<data dir>|<listen>|<max upload>|<error rate>|<captive rate>|<error path>`.
 #[test]
 fn portal_child() {
     let Ok(spec) = std::env::var(PORTAL_ENV) else { return };
@@ -23,6 +25,7 @@ fn portal_child() {
     config.max_upload_bytes = parts[2].parse().expect("max");
     config.faults.error_rate = parts[3].parse().expect("error rate");
     config.faults.captive_rate = parts[4].parse().expect("captive rate");
+    config.faults.error_path = Some(parts[5]).filter(|p| !p.is_empty()).map(str::to_owned);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(parts[1]).await.expect("bind");
@@ -58,6 +61,8 @@ pub struct PortalFaults {
     pub max_upload: Option<u64>,
     pub error_rate: f64,
     pub captive_rate: f64,
+    /// Only requests whose path starts with this get the errors.
+    pub error_path: Option<&'static str>,
 }
 
 impl PortalProc {
@@ -75,11 +80,12 @@ impl PortalProc {
             t
         };
         let spec = format!(
-            "{}|{listen}|{}|{}|{}",
+            "{}|{listen}|{}|{}|{}|{}",
             data.display(),
             faults.max_upload.unwrap_or(50 * 1024 * 1024),
             faults.error_rate,
-            faults.captive_rate
+            faults.captive_rate,
+            faults.error_path.unwrap_or_default()
         );
         let mut child = Command::new(std::env::current_exe().expect("exe"))
             .args(["--exact", "support::portal_child", "--nocapture", "--test-threads=1"])
@@ -214,6 +220,26 @@ pub fn send_all(sender: &mut Sender, limit: Duration) -> Vec<hoso_outbox::PassRe
         }
     }
     reports
+}
+
+/// A clock that stands still until the test moves it.
+#[derive(Debug, Default)]
+pub struct HandClock(AtomicI64);
+
+impl HandClock {
+    pub fn at(ms: i64) -> Arc<Self> {
+        Arc::new(Self(AtomicI64::new(ms)))
+    }
+
+    pub fn set(&self, ms: i64) {
+        self.0.store(ms, Ordering::SeqCst);
+    }
+}
+
+impl hoso_outbox::Clock for HandClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// The store's jobs that are not sent yet.

@@ -24,6 +24,28 @@ fn captive_pages_lack_the_portal_header_and_injected_errors_are_5xx() {
 }
 
 #[test]
+fn injected_errors_can_be_kept_to_one_path() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = Portal::start(
+        dir.path(),
+        &["--fault-error-rate", "1", "--fault-error-path", "/api/v1/dossiers"],
+    );
+    let t = token(dir.path());
+    for _ in 0..5 {
+        let r = agent().options(p.api("/files")).call().expect("options");
+        assert!(r.status().is_success(), "the upload endpoint failed: {}", r.status());
+        assert_eq!(header(&r, "hoso-portal"), Some("1"));
+        let r = agent()
+            .post(p.api("/dossiers"))
+            .header("Authorization", format!("Bearer {t}"))
+            .header("Content-Type", "application/json")
+            .send("{}")
+            .expect("submit");
+        assert!(r.status() == 500 || r.status() == 503, "{}", r.status());
+    }
+}
+
+#[test]
 fn dropped_connections_cut_bodies_and_keep_what_arrived() {
     let dir = tempfile::tempdir().expect("tmp");
     let p = Portal::start(dir.path(), &["--fault-drop-rate", "1"]);
