@@ -113,10 +113,14 @@ impl Sender {
         })
     }
 
-    /// The first retry waits about this long (doubling after each try that got nowhere, up to
-    /// 15 minutes).
+    /// Scales every wait between tries (for tests): a failed job is first tried again after
+    /// about `ms` (5 s in the app), doubling after each try that got nowhere, up to 15 minutes;
+    /// a request that fails within a try is retried after `ms / 10` (500 ms), doubling.
     pub fn with_backoff_base(mut self, ms: i64) -> Self {
         self.backoff_base_ms = ms.max(1);
+        let unit = u64::try_from(self.backoff_base_ms).unwrap_or(1) * 1000 / 20;
+        self.portal.tus =
+            self.portal.tus.clone().with_pause_unit(std::time::Duration::from_micros(unit));
         self
     }
 

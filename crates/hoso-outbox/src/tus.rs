@@ -98,6 +98,8 @@ pub struct TusClient {
     agent: ureq::Agent,
     authorization: Option<String>,
     identity: Identity,
+    /// The first quick retry waits twice this; each next one twice as long again.
+    pause_unit: Duration,
 }
 
 /// Where the upload of a file stands, reported as it changes.
@@ -111,7 +113,22 @@ pub enum UploadEvent {
 
 impl TusClient {
     pub fn new(agent: ureq::Agent, bearer_token: Option<&str>, identity: Identity) -> Self {
-        Self { agent, authorization: bearer_token.map(|t| format!("Bearer {t}")), identity }
+        Self {
+            agent,
+            authorization: bearer_token.map(|t| format!("Bearer {t}")),
+            identity,
+            pause_unit: Duration::from_millis(250),
+        }
+    }
+
+    /// Scales the waits between quick retries (250 ms by default: 0.5, 1, 2, 4 s).
+    pub fn with_pause_unit(mut self, unit: Duration) -> Self {
+        self.pause_unit = unit;
+        self
+    }
+
+    fn pause(&self, failures: u32) {
+        std::thread::sleep(self.pause_unit * (1 << failures.min(4)));
     }
 
     fn auth<B>(&self, req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
@@ -161,7 +178,7 @@ impl TusClient {
             match self.create(endpoint, length, metadata) {
                 Err(NetError::NotConnected(_)) if failures < QUICK_RETRIES => {
                     failures += 1;
-                    pause(failures);
+                    self.pause(failures);
                 }
                 other => return other,
             }
@@ -288,7 +305,7 @@ impl TusClient {
                     Ok(o) => o,
                     Err(e) if retryable(&e) && failures < QUICK_RETRIES => {
                         failures += 1;
-                        pause(failures);
+                        self.pause(failures);
                         continue;
                     }
                     Err(e) => return Err(e),
@@ -346,7 +363,7 @@ impl TusClient {
                     // Count what went through before the failure towards the estimate too.
                     failures += 1;
                     if !matches!(e, NetError::NotConnected(_)) {
-                        pause(failures);
+                        self.pause(failures);
                     }
                 }
                 Err(e) => return Err(e),
@@ -383,10 +400,6 @@ fn retryable(e: &NetError) -> bool {
         ),
         NetError::Unauthorized(_) => false,
     }
-}
-
-fn pause(failures: u32) {
-    std::thread::sleep(Duration::from_millis(250 << failures.min(4)));
 }
 
 /// Resolves a Location header against the URL it answered.
