@@ -221,12 +221,13 @@ impl Sender {
         self.clock.now_ms() + wait.max(server)
     }
 
-    /// A failure to try again later. `before` is how far the job had got when this try began
-    /// (`None`: the try counts as getting nowhere, whatever it moved).
+    /// A failure to try again later. `before` is how far the job had got when this try began;
+    /// it is compared with the store now, after any recheck, so bytes the portal turned out to
+    /// have lost do not count as getting further.
     fn defer(
         &self,
         job: &Job,
-        before: Option<Headway>,
+        before: Headway,
         e: &NetError,
         report: &mut PassReport,
     ) -> Result<()> {
@@ -234,10 +235,7 @@ impl Sender {
             NetError::Transient { retry_after, .. } => *retry_after,
             _ => None,
         };
-        let moved = match before {
-            Some(before) => Headway::of(&self.store.job_files(&job.dossier_id)?).beyond(before),
-            None => false,
-        };
+        let moved = Headway::of(&self.store.job_files(&job.dossier_id)?).beyond(before);
         let failures = if moved { 0 } else { job.attempts };
         self.store.retry_later(
             &job.dossier_id,
@@ -281,12 +279,12 @@ impl Sender {
             return match e {
                 NetError::Unauthorized(_) => {
                     report.unauthorized = true;
-                    self.defer(job, Some(before), &e, report)
+                    self.defer(job, before, &e, report)
                 }
                 NetError::Permanent { ref code, ref message, .. } if code != "upload_gone" => {
                     self.set_aside(job, code, message, report)
                 }
-                _ => self.defer(job, Some(before), &e, report),
+                _ => self.defer(job, before, &e, report),
             };
         }
         self.submit(job, before, payload, report)
@@ -457,11 +455,9 @@ impl Sender {
                 if code == "file_incomplete" || code == "file_unknown" =>
             {
                 self.recheck_uploads(job, &body["upload"])?;
-                // Not headway, even if files went up in this try: a portal that keeps losing
-                // them must not have them sent again every few seconds.
                 self.defer(
                     job,
-                    None,
+                    before,
                     &NetError::Transient { status: 422, retry_after: None, detail: code },
                     report,
                 )
@@ -471,10 +467,10 @@ impl Sender {
             }
             Err(e @ NetError::Unauthorized(_)) => {
                 report.unauthorized = true;
-                self.defer(job, Some(before), &e, report)
+                self.defer(job, before, &e, report)
             }
             // No answer: the portal may or may not have it; the same body again is safe.
-            Err(e) => self.defer(job, Some(before), &e, report),
+            Err(e) => self.defer(job, before, &e, report),
         }
     }
 

@@ -191,6 +191,40 @@ fn three_link_cuts_mid_file_never_restart_a_file_from_zero() {
     );
 }
 
+/// The app's record says `file` of dossier `id` went up whole (to the portal reached at `url`),
+/// but the portal holds only its first `held` bytes.
+fn believed_whole(
+    (url, portal): (&str, &PortalProc),
+    store: &Store,
+    id: &str,
+    file: &[u8],
+    held: usize,
+) {
+    let client = hoso_outbox::portal::Portal::new(PortalConfig {
+        url: url.to_owned(),
+        token: portal.token.clone(),
+    });
+    let digest = sha(file);
+    let url = client
+        .tus
+        .create(
+            &client.files_endpoint(),
+            file.len() as u64,
+            &[("filename", "trang-1.jpg"), ("sha256", &digest)],
+        )
+        .expect("create");
+    let r = ureq::patch(&url)
+        .header("Authorization", format!("Bearer {}", portal.token))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Offset", "0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .send(&file[..held])
+        .expect("patch");
+    assert_eq!(r.status(), 204);
+    store.set_upload_url(id, &digest, Some(&url)).expect("url");
+    store.set_confirmed_offset(id, &digest, file.len() as i64, true).expect("done");
+}
+
 #[test]
 fn a_file_the_portal_holds_only_in_part_is_finished_not_sent_again() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -203,38 +237,20 @@ fn a_file_the_portal_holds_only_in_part_is_finished_not_sent_again() {
         queued_dossier(&store, "0193f000-0000-7000-8000-0000000000c2", std::slice::from_ref(&file));
     // The app believes the file went up whole, but the portal has only its first 250 000
     // bytes (say, the app's record outlived a portal restored from an older backup).
-    let client = hoso_outbox::portal::Portal::new(PortalConfig {
-        url: portal.url(),
-        token: portal.token.clone(),
-    });
-    let digest = sha(&file);
-    let url = client
-        .tus
-        .create(
-            &client.files_endpoint(),
-            400_000,
-            &[("filename", "trang-1.jpg"), ("sha256", &digest)],
-        )
-        .expect("create");
-    let r = ureq::patch(&url)
-        .header("Authorization", format!("Bearer {}", portal.token))
-        .header("Tus-Resumable", "1.0.0")
-        .header("Upload-Offset", "0")
-        .header("Content-Type", "application/offset+octet-stream")
-        .send(&file[..250_000])
-        .expect("patch");
-    assert_eq!(r.status(), 204);
-    store.set_upload_url(&id, &digest, Some(&url)).expect("url");
-    store.set_confirmed_offset(&id, &digest, 400_000, true).expect("done");
-
     let link = Link::start(portal.addr, LinkConfig::default()).expect("link");
+    believed_whole((&link.url(), &portal), &store, &id, &file, 250_000);
+    let before = link.stats().up_bytes.load(Ordering::SeqCst);
+
     let mut s = sender(&data, &link.url(), &portal.token);
     send_all(&mut s, Duration::from_secs(60));
     assert!(unsent(&store).is_empty());
     assert_exactly_once(&portal, &BTreeMap::from([(id, vec![file])]));
     // Only the missing 150 000 bytes go up again, plus requests and headers.
-    let up = link.stats().up_bytes.load(Ordering::SeqCst);
-    assert!(up < 150_000 + 30_000, "{up} bytes went up to finish a file missing 150000");
+    let up = link.stats().up_bytes.load(Ordering::SeqCst) - before;
+    assert!(
+        (150_000..150_000 + 30_000).contains(&up),
+        "{up} bytes went up to finish a file missing 150000"
+    );
 }
 
 #[test]
@@ -404,6 +420,74 @@ fn a_try_that_gets_further_waits_short_and_one_that_gets_nowhere_waits_longer() 
     assert_exactly_once(&portal, &BTreeMap::from([(id, files)]));
     let again = link.stats().up_bytes.load(Ordering::SeqCst) - up;
     assert!(again < 20_000, "{again} bytes went up to submit: the files were sent again");
+}
+
+#[test]
+fn bytes_the_portal_turns_out_to_lack_are_not_counted_as_getting_further() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let portal_dir = tmp.path().join("portal");
+    let portal = PortalProc::start(&portal_dir, "127.0.0.1:0", PortalFaults::default());
+    let link = Link::start(portal.addr, LinkConfig::default()).expect("link");
+    let data = tmp.path().join("app");
+    let store = Store::open(&data).expect("store");
+    let file = bytes(13, 400_000);
+    let id =
+        queued_dossier(&store, "0193f000-0000-7000-8000-0000000000b2", std::slice::from_ref(&file));
+    believed_whole((&link.url(), &portal), &store, &id, &file, 250_000);
+    let before = link.stats().up_bytes.load(Ordering::SeqCst);
+    // As if two earlier tries had got nowhere.
+    let start = 1_800_000_000_000_i64;
+    store.retry_later(&id, 2, start, "not_connected", "earlier tries", start).expect("earlier");
+    let clock = HandClock::at(start);
+    let base = 10_000;
+    let config = PortalConfig { url: link.url(), token: portal.token.clone() };
+    let mut s = Sender::open(&data, config, clock.clone()).expect("sender").with_backoff_base(base);
+    let try_once = |s: &mut Sender| {
+        let report = s.pass().expect("pass");
+        let job = store.job(&id).expect("job").expect("queued");
+        let wait = job.next_attempt_at - clock.now_ms();
+        clock.set(job.next_attempt_at);
+        (report, job.attempts, wait)
+    };
+
+    // The submit finds the portal lacks the last 150 000 bytes: the record goes back to what
+    // the portal holds, and this try got nowhere (third in a row: about 4 × base).
+    let (report, attempts, wait) = try_once(&mut s);
+    assert_eq!((report.deferred, attempts), (1, 3), "{report:?}");
+    assert!((2 * base..=6 * base).contains(&wait), "waits {wait} ms");
+    let f = &store.job_files(&id).expect("files")[0];
+    assert_eq!((f.confirmed_offset, f.done), (250_000, false));
+
+    // Next, the missing bytes go up but the portal cannot take the dossier: that try got
+    // further, so the count starts again (about 1 × base).
+    drop(portal);
+    let refusing = PortalProc::start(
+        &portal_dir,
+        "127.0.0.1:0",
+        PortalFaults {
+            error_rate: 1.0,
+            error_path: Some("/api/v1/dossiers"),
+            ..Default::default()
+        },
+    );
+    link.set_upstream(refusing.addr);
+    let mut tried = try_once(&mut s);
+    for _ in 0..20 {
+        if tried.0.connected {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        tried = try_once(&mut s);
+    }
+    let (report, attempts, wait) = tried;
+    assert_eq!((report.deferred, attempts), (1, 1), "{report:?}");
+    assert!((base / 2..=base * 3 / 2).contains(&wait), "waits {wait} ms");
+    assert!(store.job_files(&id).expect("files")[0].done);
+    let up = link.stats().up_bytes.load(Ordering::SeqCst) - before;
+    assert!(
+        (150_000..150_000 + 30_000).contains(&up),
+        "{up} bytes went up to finish a file missing 150000"
+    );
 }
 
 #[test]
