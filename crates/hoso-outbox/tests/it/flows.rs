@@ -351,20 +351,51 @@ fn a_503_storm_delays_but_every_dossier_arrives_once() {
     assert_exactly_once(&portal, &expected);
 }
 
+/// The first wait after a failed try, for the tests with a hand-moved clock.
+const BASE: i64 = 10_000;
+
+/// A portal that takes files but answers 500/503 to every dossier.
+fn refusing_dossiers(dir: &std::path::Path) -> PortalProc {
+    let faults = PortalFaults {
+        error_rate: 1.0,
+        error_path: Some("/api/v1/dossiers"),
+        ..Default::default()
+    };
+    PortalProc::start(dir, "127.0.0.1:0", faults)
+}
+
+/// A stopped clock, with job `id` due now as if `failures` tries had got nowhere.
+fn after_failed_tries(store: &Store, id: &str, failures: u32) -> Arc<HandClock> {
+    let now = 1_800_000_000_000_i64;
+    store.retry_later(id, failures, now, "not_connected", "earlier tries", now).expect("earlier");
+    HandClock::at(now)
+}
+
+fn hand_sender(data: &std::path::Path, url: &str, token: &str, clock: &Arc<HandClock>) -> Sender {
+    let config = PortalConfig { url: url.to_owned(), token: token.to_owned() };
+    Sender::open(data, config, clock.clone()).expect("sender").with_backoff_base(BASE)
+}
+
+/// One pass that reaches the portal. After a portal restart the link notices within ~50 ms
+/// that the old one is gone; until then a kept-alive connection may fail a pass (bounded).
+fn pass_once_connected(s: &mut Sender) -> hoso_outbox::PassReport {
+    let mut report = s.pass().expect("pass");
+    for _ in 0..20 {
+        if report.connected {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        report = s.pass().expect("pass");
+    }
+    report
+}
+
 #[test]
 fn a_try_that_gets_further_waits_short_and_one_that_gets_nowhere_waits_longer() {
     let tmp = tempfile::tempdir().expect("tmp");
     let portal_dir = tmp.path().join("portal");
     // Files go up; dossiers are refused (500/503) every time.
-    let refusing = PortalProc::start(
-        &portal_dir,
-        "127.0.0.1:0",
-        PortalFaults {
-            error_rate: 1.0,
-            error_path: Some("/api/v1/dossiers"),
-            ..Default::default()
-        },
-    );
+    let refusing = refusing_dossiers(&portal_dir);
     let link = Link::start(refusing.addr, LinkConfig::default()).expect("link");
     let data = tmp.path().join("app");
     let store = Store::open(&data).expect("store");
@@ -372,12 +403,8 @@ fn a_try_that_gets_further_waits_short_and_one_that_gets_nowhere_waits_longer() 
     let id = queued_dossier(&store, "0193f000-0000-7000-8000-0000000000b1", &files);
     // As if five earlier tries had got nowhere (the link dropped each time): the next wait
     // would be 2^5 times the base.
-    let start = 1_800_000_000_000_i64;
-    store.retry_later(&id, 5, start, "not_connected", "earlier tries", start).expect("earlier");
-    let clock = HandClock::at(start);
-    let base = 10_000;
-    let config = PortalConfig { url: link.url(), token: refusing.token.clone() };
-    let mut s = Sender::open(&data, config, clock.clone()).expect("sender").with_backoff_base(base);
+    let clock = after_failed_tries(&store, &id, 5);
+    let mut s = hand_sender(&data, &link.url(), &refusing.token, &clock);
     let mut tries = Vec::new();
     for _ in 0..4 {
         let report = s.pass().expect("pass");
@@ -392,7 +419,7 @@ fn a_try_that_gets_further_waits_short_and_one_that_gets_nowhere_waits_longer() 
     let attempts: Vec<u32> = tries.iter().map(|t| t.0).collect();
     assert_eq!(attempts, [1, 2, 3, 4], "{tries:?}");
     for (n, &(_, wait)) in tries.iter().enumerate() {
-        let nominal = base << n;
+        let nominal = BASE << n;
         assert!(
             (nominal / 2..=nominal * 3 / 2).contains(&wait),
             "try {}: waits {wait} ms, not about {nominal}: {tries:?}",
@@ -405,16 +432,7 @@ fn a_try_that_gets_further_waits_short_and_one_that_gets_nowhere_waits_longer() 
     let portal = PortalProc::start(&portal_dir, "127.0.0.1:0", PortalFaults::default());
     link.set_upstream(portal.addr);
     let up = link.stats().up_bytes.load(Ordering::SeqCst);
-    // The link notices within ~50 ms that the old portal is gone; until then a kept-alive
-    // connection to it may fail a pass (bounded).
-    let mut report = s.pass().expect("pass");
-    for _ in 0..20 {
-        if report.connected {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        report = s.pass().expect("pass");
-    }
+    let report = pass_once_connected(&mut s);
     assert_eq!(report.submitted.len(), 1, "{report:?}");
     assert!(unsent(&store).is_empty());
     assert_exactly_once(&portal, &BTreeMap::from([(id, files)]));
@@ -436,14 +454,10 @@ fn bytes_the_portal_turns_out_to_lack_are_not_counted_as_getting_further() {
     believed_whole((&link.url(), &portal), &store, &id, &file, 250_000);
     let before = link.stats().up_bytes.load(Ordering::SeqCst);
     // As if two earlier tries had got nowhere.
-    let start = 1_800_000_000_000_i64;
-    store.retry_later(&id, 2, start, "not_connected", "earlier tries", start).expect("earlier");
-    let clock = HandClock::at(start);
-    let base = 10_000;
-    let config = PortalConfig { url: link.url(), token: portal.token.clone() };
-    let mut s = Sender::open(&data, config, clock.clone()).expect("sender").with_backoff_base(base);
+    let clock = after_failed_tries(&store, &id, 2);
+    let mut s = hand_sender(&data, &link.url(), &portal.token, &clock);
     let try_once = |s: &mut Sender| {
-        let report = s.pass().expect("pass");
+        let report = pass_once_connected(s);
         let job = store.job(&id).expect("job").expect("queued");
         let wait = job.next_attempt_at - clock.now_ms();
         clock.set(job.next_attempt_at);
@@ -454,34 +468,18 @@ fn bytes_the_portal_turns_out_to_lack_are_not_counted_as_getting_further() {
     // the portal holds, and this try got nowhere (third in a row: about 4 × base).
     let (report, attempts, wait) = try_once(&mut s);
     assert_eq!((report.deferred, attempts), (1, 3), "{report:?}");
-    assert!((2 * base..=6 * base).contains(&wait), "waits {wait} ms");
+    assert!((2 * BASE..=6 * BASE).contains(&wait), "waits {wait} ms");
     let f = &store.job_files(&id).expect("files")[0];
     assert_eq!((f.confirmed_offset, f.done), (250_000, false));
 
     // Next, the missing bytes go up but the portal cannot take the dossier: that try got
     // further, so the count starts again (about 1 × base).
     drop(portal);
-    let refusing = PortalProc::start(
-        &portal_dir,
-        "127.0.0.1:0",
-        PortalFaults {
-            error_rate: 1.0,
-            error_path: Some("/api/v1/dossiers"),
-            ..Default::default()
-        },
-    );
+    let refusing = refusing_dossiers(&portal_dir);
     link.set_upstream(refusing.addr);
-    let mut tried = try_once(&mut s);
-    for _ in 0..20 {
-        if tried.0.connected {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-        tried = try_once(&mut s);
-    }
-    let (report, attempts, wait) = tried;
+    let (report, attempts, wait) = try_once(&mut s);
     assert_eq!((report.deferred, attempts), (1, 1), "{report:?}");
-    assert!((base / 2..=base * 3 / 2).contains(&wait), "waits {wait} ms");
+    assert!((BASE / 2..=BASE * 3 / 2).contains(&wait), "waits {wait} ms");
     assert!(store.job_files(&id).expect("files")[0].done);
     let up = link.stats().up_bytes.load(Ordering::SeqCst) - before;
     assert!(
