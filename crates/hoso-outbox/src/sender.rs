@@ -33,6 +33,8 @@ pub const PAUSED_KEY: &str = "sending.paused";
 /// Files uploaded at once: while one waits for an answer, the other keeps the link busy.
 const WORKERS: usize = 2;
 const MINUTE: i64 = 60_000;
+/// The app's first wait after a failed try (its quick retries inside a try: 0.5, 1, 2, 4 s).
+const BACKOFF_BASE_MS: i64 = 5_000;
 
 /// Errors that stop a pass (network trouble never does: it is recorded and retried).
 #[derive(Debug, thiserror::Error)]
@@ -109,18 +111,18 @@ impl Sender {
             clock,
             progress: Progress::default(),
             link: Arc::new(Mutex::new(LinkEstimate::default())),
-            backoff_base_ms: 5_000,
-        })
+            backoff_base_ms: 0,
+        }
+        .with_backoff_base(BACKOFF_BASE_MS))
     }
 
     /// Scales every wait between tries (for tests): a failed job is first tried again after
-    /// about `ms` (5 s in the app), doubling after each try that got nowhere, up to 15 minutes;
-    /// a request that fails within a try is retried after `ms / 10` (500 ms), doubling.
+    /// about `ms` ([`BACKOFF_BASE_MS`] in the app), doubling after each try that got nowhere, up
+    /// to 15 minutes; a request that fails within a try is retried after `ms / 10`, doubling.
     pub fn with_backoff_base(mut self, ms: i64) -> Self {
         self.backoff_base_ms = ms.max(1);
-        let unit = u64::try_from(self.backoff_base_ms).unwrap_or(1) * 1000 / 20;
-        self.portal.tus =
-            self.portal.tus.clone().with_pause_unit(std::time::Duration::from_micros(unit));
+        let base = std::time::Duration::from_millis(self.backoff_base_ms.unsigned_abs());
+        self.portal.tus = self.portal.tus.clone().with_pause_unit(base / 20);
         self
     }
 
